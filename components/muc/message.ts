@@ -1,0 +1,77 @@
+// Messages to a room: groupchat is stored first, then fanned out to every
+// occupant with a XEP-0359 stanza-id (ids claimed by=us from clients are
+// stripped); body-less chat states (XEP-0085) are relayed, not stored; an
+// agent's /cmd or !cmd goes to the application and never to the customer.
+import { randomUUID } from 'node:crypto';
+import { insertMessage } from '../../src/db/repos/messages.js';
+import { conversationByNode } from '../../src/db/repos/conversations.js';
+import { texts } from '../../src/core/texts.js';
+import { errorReply, localOf, resourceOf, xml, type Element } from '../xmpp.js';
+import type { MucService } from './service.js';
+import { NS_MUC_USER, occupantJid, type Occupant, type RoomState } from './state.js';
+import { changeSubject } from './subject.js';
+
+const NS_SID = 'urn:xmpp:sid:0';
+const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
+export const isCommand = (body: string) => /^[/!]\S/.test(body) && !/^\/me\s/.test(body);
+
+export async function handleMessage(muc: MucService, m: Element): Promise<void> {
+  const { from, to, type } = m.attrs;
+  if (!from || !to || type === 'error') return;
+  const node = localOf(to);
+  const decline = m.getChild('x', NS_MUC_USER)?.getChild('decline');
+  if (decline) {
+    const conv = muc.rooms.get(node)?.conversation ?? (await conversationByNode(muc.db, node));
+    if (conv) await muc.hooks.declined(muc.rooms.get(node) ?? null, conv, from);
+    return;
+  }
+  if (resourceOf(to)) { muc.send(errorReply(m, 'modify', 'not-acceptable', texts.noPrivateMessages)); return; }
+  const room = node ? await muc.room(node) : null;
+  if (!room) { muc.send(errorReply(m, 'cancel', 'item-not-found', texts.roomClosed)); return; }
+  const occ = room.occupants.get(from);
+  if (!occ) { muc.send(errorReply(m, 'cancel', 'not-acceptable', texts.notOccupant)); return; }
+  if (type !== 'groupchat') return;
+
+  const body = m.getChildText('body');
+  const subject = m.getChild('subject');
+  if (subject && body === null) { await changeSubject(muc, room, occ, m, subject.getText()); return; }
+  if (body === null) { relayChatState(muc, room, occ, m); return; }
+  if (occ.kind === 'agent' && isCommand(body.trim())) { await muc.hooks.command(room, occ, body.trim()); return; }
+  await storeAndFanOut(muc, room, occ, m, body);
+}
+
+function relayChatState(muc: MucService, room: RoomState, occ: Occupant, m: Element): void {
+  const state = m.getChildElements().find((c) => c.attrs.xmlns === NS_CHATSTATES);
+  if (!state) return;
+  for (const o of room.occupants.values()) {
+    if (o.nick === occ.nick) continue;
+    muc.send(xml('message', { from: occupantJid(room, occ.nick), to: o.realJid, type: 'groupchat' },
+      xml(state.name, { xmlns: NS_CHATSTATES }), xml('no-store', { xmlns: 'urn:xmpp:hints' })));
+  }
+}
+
+async function storeAndFanOut(muc: MucService, room: RoomState, occ: Occupant, m: Element, body: string): Promise<void> {
+  const originId = m.getChildElements().find((c) => c.is('origin-id', NS_SID))?.attrs.id ?? null;
+  const stored = await insertMessage(muc.db, {
+    id: randomUUID(), conversationId: room.conversation.id, senderKind: occ.kind, senderNick: occ.nick, senderJid: occ.realJid,
+    agentId: occ.agentId, body, originId, private: false,
+  });
+  // Keep the client's payloads (body, chat state, origin-id, markup…) minus any stanza-id claiming to be ours.
+  const payload = m.getChildElements().filter((c) => !(c.is('stanza-id', NS_SID) && c.attrs.by === room.jid));
+  for (const o of room.occupants.values()) {
+    muc.send(xml('message', { from: occupantJid(room, occ.nick), to: o.realJid, type: 'groupchat', id: m.attrs.id },
+      ...payload, xml('stanza-id', { xmlns: NS_SID, id: stored.id, by: room.jid })));
+  }
+}
+
+/** A notice from the room itself (no nick): stored, then sent to every occupant or to some. */
+export async function notice(muc: MucService, room: RoomState, text: string, opts: { to?: Occupant[]; store?: boolean } = {}): Promise<void> {
+  const id = randomUUID();
+  if (opts.store ?? !opts.to) {
+    await insertMessage(muc.db, { id, conversationId: room.conversation.id, senderKind: 'system', senderNick: null, senderJid: null, agentId: null, body: text, originId: null, private: false });
+  }
+  for (const o of opts.to ?? room.occupants.values()) {
+    muc.send(xml('message', { from: room.jid, to: o.realJid, type: 'groupchat', id },
+      xml('body', {}, text), xml('stanza-id', { xmlns: NS_SID, id, by: room.jid })));
+  }
+}

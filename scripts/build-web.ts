@@ -1,0 +1,79 @@
+// Builds the customer chat page into dist/public:
+//   customer.js (+ .map)  web/customer/main.ts bundled with @xmpp/client for browsers
+//   customer.css          web/customer/customer.css, minified
+//   customer.html         web/customer/customer.html, asset URLs stamped with a content hash
+// Run from the repo root: `node dist/scripts/build-web.js` (part of `npm run build`).
+// The server serves customer.html at /c/:slug (replacing __ROOM_SLUG__) and
+// the rest under /assets/.
+import { build } from 'esbuild';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const root = process.cwd();
+const srcDir = join(root, 'web', 'customer');
+const outDir = join(root, 'dist', 'public');
+
+// Browsers of the last few years; the page uses ES modules, so nothing older matters.
+const TARGETS = ['es2020', 'chrome100', 'edge100', 'firefox100', 'safari15'];
+
+async function bundleScript(): Promise<void> {
+  await build({
+    entryPoints: [join(srcDir, 'main.ts')],
+    outfile: join(outDir, 'customer.js'),
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    platform: 'browser', // honours @xmpp/client's "browser" field (no TCP/TLS transports)
+    format: 'esm',
+    target: TARGETS,
+    tsconfig: join(root, 'web', 'tsconfig.json'),
+    legalComments: 'linked',
+    logLevel: 'warning',
+  });
+}
+
+async function bundleStyles(): Promise<void> {
+  await build({
+    entryPoints: [join(srcDir, 'customer.css')],
+    outfile: join(outDir, 'customer.css'),
+    bundle: true,
+    minify: true,
+    target: TARGETS,
+    logLevel: 'warning',
+  });
+}
+
+/** Short content hash, so a new build is never masked by a cached asset. */
+async function hashOf(file: string): Promise<string> {
+  return createHash('sha256').update(await readFile(file)).digest('hex').slice(0, 10);
+}
+
+async function writePage(): Promise<void> {
+  let html = await readFile(join(srcDir, 'customer.html'), 'utf8');
+  if (!html.includes('__ROOM_SLUG__')) throw new Error('customer.html lost its __ROOM_SLUG__ placeholder');
+  for (const asset of ['customer.js', 'customer.css']) {
+    const url = `/assets/${asset}`;
+    if (!html.includes(`"${url}"`)) throw new Error(`customer.html does not reference ${url}`);
+    html = html.replace(`"${url}"`, `"${url}?v=${await hashOf(join(outDir, asset))}"`);
+  }
+  await writeFile(join(outDir, 'customer.html'), html);
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(srcDir, 'main.ts'))) {
+    throw new Error(`no web/customer/main.ts under ${root}: run this from the repository root`);
+  }
+  await mkdir(outDir, { recursive: true });
+  await Promise.all([bundleScript(), bundleStyles()]);
+  await writePage();
+  const sizes = await Promise.all(['customer.js', 'customer.css', 'customer.html'].map(async (f) =>
+    `${f} ${((await stat(join(outDir, f))).size / 1024).toFixed(1)} kB`));
+  console.log(`build-web: dist/public/ ${sizes.join(', ')}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(`build-web: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 1;
+});

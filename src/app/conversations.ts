@@ -1,0 +1,175 @@
+// Conversations: created from a room's contact form, admitted into their MUC
+// room, closed by the agent or the customer. Implements the hooks the MUC and
+// desk services call.
+import { randomUUID } from 'node:crypto';
+import type { Config } from '../config.js';
+import { customerNick, validateContact, type ContactInput } from '../core/contact-form.js';
+import { AppError } from '../core/errors.js';
+import { offerText, texts } from '../core/texts.js';
+import type { Db } from '../db/pool.js';
+import { activeCounts, addEvent, closeConversation, conversationById, customerTokenMatches, insertConversation, markCustomerJoined, type Conversation } from '../db/repos/conversations.js';
+import { insertMessage } from '../db/repos/messages.js';
+import { pendingOffers } from '../db/repos/offers.js';
+import { roomBySlug, type Room } from '../db/repos/rooms.js';
+import type { Logger } from '../log.js';
+import { destroyRoom, sendInvitation } from '../../components/muc/actions.js';
+import type { Admission, JoinRequest, MucHooks } from '../../components/muc/hooks.js';
+import { notice } from '../../components/muc/message.js';
+import type { MucService } from '../../components/muc/service.js';
+import type { Occupant, RoomState } from '../../components/muc/state.js';
+import type { DeskHooks, DeskService } from '../../components/desk/service.js';
+import { bareJid, domainOf } from '../../components/xmpp.js';
+import type { AgentDirectory } from './agents.js';
+import type { Routing } from './routing.js';
+import { secret, sha256 } from './secrets.js';
+
+export interface StartedConversation { id: string; roomJid: string; password: string; nick: string; customerToken: string; websocketPath: string; guestDomain: string }
+
+export class Conversations implements MucHooks, DeskHooks {
+  routing!: Routing;
+
+  constructor(private readonly deps: { db: Db; cfg: Config; log: Logger; agents: AgentDirectory; muc: MucService; desk: DeskService }) {}
+
+  private get db() { return this.deps.db; }
+
+  async start(slug: string, input: ContactInput): Promise<StartedConversation> {
+    const room = await roomBySlug(this.db, slug);
+    if (!room) throw new AppError('not_found', `room: there is no room "${slug}"`, 'slug');
+    const contact = validateContact(room.settings, input);
+    const password = secret(20);
+    const customerToken = secret(32);
+    const conv = await insertConversation(this.db, {
+      roomId: room.id, mucNode: `c-${randomUUID().replace(/-/g, '').slice(0, 20)}`, customerName: contact.name,
+      customerEmail: contact.email, firstMessage: contact.message, form: { ...contact }, roomPassword: password, customerTokenHash: sha256(customerToken),
+    });
+    const nick = customerNick(contact.name);
+    if (contact.message) {
+      // The form's first message opens the conversation, so the agent sees it in the room's history.
+      await insertMessage(this.db, { id: randomUUID(), conversationId: conv.id, senderKind: 'customer', senderNick: nick, senderJid: null, agentId: null, body: contact.message, originId: null, private: false });
+    }
+    await addEvent(this.db, conv.id, 'created', { room: slug });
+    return { id: conv.id, roomJid: this.deps.muc.roomJid(conv.mucNode), password, nick, customerToken, websocketPath: '/xmpp-websocket', guestDomain: this.deps.cfg.guestDomain };
+  }
+
+  /** The customer's "End chat": authorised by the token given at start. */
+  async endByCustomer(id: string, token: string): Promise<void> {
+    if (!/^[0-9a-f-]{36}$/.test(id) || !(await customerTokenMatches(this.db, id, sha256(token)))) throw new AppError('not_found', 'conversation: not found or wrong token', 'id');
+    const conv = (await conversationById(this.db, id))!;
+    await this.close(conv, 'customer');
+  }
+
+  async close(conv: Conversation, by: 'customer' | string): Promise<boolean> {
+    const closed = await closeConversation(this.db, conv.id, by, conv.agentId || conv.status === 'active' ? 'served' : 'abandoned');
+    if (!closed) return false;
+    await addEvent(this.db, conv.id, 'closed', { by });
+    await this.routing.closed(closed);
+    const room = this.deps.muc.rooms.get(conv.mucNode);
+    const who = by === 'customer' ? texts.closedByCustomer(customerNick(conv.customerName)) : texts.closedByAgent(this.deps.agents.byJid(by)?.nickname ?? 'The agent');
+    if (room) {
+      await notice(this.deps.muc, room, who);
+      await destroyRoom(this.deps.muc, room, who);
+    }
+    return true;
+  }
+
+  // ---- MUC hooks ----
+
+  async admit(req: JoinRequest): Promise<Admission> {
+    const { conversation: conv, realJid } = req;
+    const domain = domainOf(realJid);
+    const { cfg, agents } = this.deps;
+    if (domain === cfg.guestDomain) {
+      if (req.password !== conv.roomPassword) return { ok: false, type: 'auth', condition: 'not-authorized', text: texts.wrongPassword };
+      return { ok: true, kind: 'customer', agentId: null, nick: customerNick(conv.customerName), conversation: conv };
+    }
+    const agent = domain === cfg.xmppDomain ? agents.byJid(bareJid(realJid)) : undefined;
+    if (!agent) return { ok: false, type: 'auth', condition: 'forbidden', text: texts.notAnAgent };
+    const nick = agent.nickname;
+    if (conv.status === 'active') {
+      if (conv.agentId === agent.id) return { ok: true, kind: 'agent', agentId: agent.id, nick, conversation: conv };
+      return { ok: false, type: 'auth', condition: 'registration-required', text: texts.taken(agents.byId(conv.agentId ?? '')?.nickname ?? 'another agent') };
+    }
+    const claimed = await this.routing.claim(conv.id, agent.id);
+    if (claimed) return { ok: true, kind: 'agent', agentId: agent.id, nick, conversation: claimed };
+    const now = await conversationById(this.db, conv.id);
+    if (now?.status === 'active') return { ok: false, type: 'auth', condition: 'registration-required', text: texts.taken(agents.byId(now.agentId ?? '')?.nickname ?? 'another agent') };
+    if (now?.status === 'closed') return { ok: false, type: 'cancel', condition: 'gone', text: texts.roomClosed };
+    return { ok: false, type: 'wait', condition: 'resource-constraint', text: `You already have ${agent.maxChats} chats open, your limit. Close one first.` };
+  }
+
+  async joined(room: RoomState, occ: Occupant): Promise<void> {
+    const conv = room.conversation;
+    if (occ.kind === 'customer') {
+      if (!(await markCustomerJoined(this.db, conv.id))) return;
+      await addEvent(this.db, conv.id, 'customer_joined');
+      await this.routing.kick();
+      const offered = (await pendingOffers(this.db)).some((o) => o.conversationId === conv.id);
+      await notice(this.deps.muc, room, offered ? texts.waiting(occ.nick) : texts.noAgent(occ.nick), { to: [occ] });
+      return;
+    }
+    const r = await this.routing.room(conv.roomId);
+    await notice(this.deps.muc, room, texts.agentJoined(occ.nick, r.settings.agentLabel));
+  }
+
+  async left(room: RoomState, occ: Occupant): Promise<void> {
+    await addEvent(this.db, room.conversation.id, occ.kind === 'agent' ? 'agent_left' : 'customer_left', { jid: occ.realJid });
+  }
+
+  async command(room: RoomState, occ: Occupant, text: string): Promise<void> {
+    const [cmd = ''] = text.slice(1).split(/\s+/);
+    switch (cmd.toLowerCase()) {
+      case 'close': {
+        const agent = this.deps.agents.byId(occ.agentId ?? '');
+        await this.close(room.conversation, agent?.jid ?? bareJid(occ.realJid));
+        return;
+      }
+      case 'help':
+        await notice(this.deps.muc, room, texts.agentHelp, { to: [occ] });
+        return;
+      default:
+        await notice(this.deps.muc, room, texts.unknownCommand(cmd), { to: [occ] });
+    }
+  }
+
+  async declined(_room: RoomState | null, conv: Conversation, fromJid: string): Promise<void> {
+    const agent = this.deps.agents.byJid(bareJid(fromJid));
+    if (agent) await this.routing.declined(conv.id, agent.id);
+  }
+
+  /** Sends an offer's invitation (see components/muc/actions.ts). */
+  invite(conv: Conversation, room: Room, agentJid: string, timeoutSeconds: number): void {
+    const roomJid = this.deps.muc.roomJid(conv.mucNode);
+    const body = offerText({ customer: conv.customerName, email: conv.customerEmail, room: room.settings.name, firstMessage: conv.firstMessage, timeoutSeconds, roomJid });
+    sendInvitation(this.deps.muc, { roomJid, to: agentJid, from: this.deps.desk.jid, password: conv.roomPassword, reason: `Chat from ${conv.customerName} (${room.settings.name})`, body });
+  }
+
+  // ---- desk hooks ----
+
+  isAgent(bare: string): boolean { return this.deps.agents.byJid(bare) !== undefined; }
+
+  availability(bare: string, available: boolean): void {
+    const agent = this.deps.agents.byJid(bare);
+    if (agent) void this.routing.availability(agent.id, available);
+  }
+
+  async deskCommand(bare: string, text: string): Promise<string> {
+    const agent = this.deps.agents.byJid(bare)!;
+    const [cmd = ''] = text.replace(/^[/!]/, '').split(/\s+/);
+    switch (cmd.toLowerCase()) {
+      case 'status': {
+        const active = (await activeCounts(this.db)).get(agent.id) ?? 0;
+        const offers = (await pendingOffers(this.db)).filter((o) => o.agentId === agent.id).length;
+        const state = this.deps.desk.presence.available(bare) ? 'available: you get offers' : 'not available (away, busy or offline): you get no offers';
+        return `You are ${state}. Chats: ${active} of ${agent.maxChats}. Pending offers: ${offers}.`;
+      }
+      case 'decline': case 'reject': {
+        const mine = (await pendingOffers(this.db)).filter((o) => o.agentId === agent.id).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+        if (mine.length === 0) return 'You have no pending offer to decline.';
+        await this.routing.declined(mine[0]!.conversationId, agent.id);
+        return 'Declined.';
+      }
+      default:
+        return texts.deskHelp;
+    }
+  }
+}

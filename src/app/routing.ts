@@ -1,0 +1,176 @@
+// The routing adapter: feeds the pure queue planner (core/queue.ts) with the
+// store and agents' presence, acts on its plan (offers, timers), and reacts
+// to claims, declines, timeouts and presence changes. Dispatches run one at
+// a time; a request during a run schedules exactly one more run.
+import { planOffers, type AgentState, type WaitingConversation } from '../core/queue.js';
+import { texts } from '../core/texts.js';
+import { isStrategy } from '../core/strategies/index.js';
+import { inTransaction, type Db } from '../db/pool.js';
+import { activeCounts, addEvent, claimConversation, conversationById, waitingConversations, type Conversation } from '../db/repos/conversations.js';
+import { endOffers, insertOffer, pendingOffers, refusals, type Offer } from '../db/repos/offers.js';
+import { roomById, type Room } from '../db/repos/rooms.js';
+import type { Logger } from '../log.js';
+import type { AgentDirectory } from './agents.js';
+
+export interface RoutingPorts {
+  isAvailable(jid: string): boolean;
+  /** Sends the invitation for an offer. */
+  invite(conv: Conversation, room: Room, agentJid: string, timeoutSeconds: number): void;
+  tellAgent(jid: string, text: string): void;
+}
+
+export class Routing {
+  private timers = new Map<string, NodeJS.Timeout>();
+  private wake?: NodeJS.Timeout;
+  private running: Promise<void> | null = null;
+  private again = false;
+  private rooms = new Map<string, Room>();
+  private stopped = false;
+
+  constructor(private readonly db: Db, private readonly agents: AgentDirectory, private readonly ports: RoutingPorts, private readonly log: Logger) {}
+
+  /** After a restart: re-arm the deadlines of offers still pending. */
+  async start(): Promise<void> {
+    for (const o of await pendingOffers(this.db)) this.arm(o);
+    this.kick();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    if (this.wake) clearTimeout(this.wake);
+  }
+
+  async room(id: string): Promise<Room> {
+    let r = this.rooms.get(id);
+    if (!r) { r = (await roomById(this.db, id))!; this.rooms.set(id, r); }
+    return r;
+  }
+
+  forgetRoom(id: string): void { this.rooms.delete(id); }
+
+  /** Ask for a dispatch; resolves when one that started after this call has finished. */
+  kick(): Promise<void> {
+    if (this.stopped) return Promise.resolve();
+    if (this.running) { this.again = true; return this.running.then(() => this.running ?? undefined); }
+    this.running = (async () => {
+      do {
+        this.again = false;
+        try { await this.dispatch(); } catch (e) { this.log.error(`routing: ${(e as Error).stack}`); }
+      } while (this.again && !this.stopped);
+      this.running = null;
+    })();
+    return this.running;
+  }
+
+  private async dispatch(): Promise<void> {
+    const now = Date.now();
+    const [waiting, pending, refused, active] = await Promise.all([waitingConversations(this.db), pendingOffers(this.db), refusals(this.db), activeCounts(this.db)]);
+    if (waiting.length === 0) return;
+    const pendingBy = group(pending, (o) => o.conversationId);
+    const refusedBy = group(refused, (o) => o.conversationId);
+    const pendingPerAgent = new Map<string, number>();
+    for (const o of pending) pendingPerAgent.set(o.agentId, (pendingPerAgent.get(o.agentId) ?? 0) + 1);
+
+    const views: WaitingConversation[] = [];
+    for (const c of waiting) {
+      const room = await this.room(c.roomId);
+      views.push({
+        id: c.id, roomId: c.roomId, createdAt: c.createdAt.getTime(),
+        strategy: isStrategy(room.settings.strategy) ? room.settings.strategy : 'quickest-reply',
+        reofferAfterMs: room.settings.reofferAfterSeconds * 1000,
+        pendingAgents: new Set((pendingBy.get(c.id) ?? []).map((o) => o.agentId)),
+        refusedBy: new Map((refusedBy.get(c.id) ?? []).map((o) => [o.agentId, (o.endedAt ?? o.createdAt).getTime()])),
+      });
+    }
+    const agents: AgentState[] = this.agents.all().map((a) => ({
+      id: a.id, available: this.ports.isAvailable(a.jid), maxChats: a.maxChats,
+      active: active.get(a.id) ?? 0, pending: pendingPerAgent.get(a.id) ?? 0, idleSince: null,
+    }));
+    const plan = planOffers(views, agents, now);
+    const byId = new Map(waiting.map((c) => [c.id, c]));
+    for (const { conversationId, agentId } of plan.offers) {
+      const conv = byId.get(conversationId)!;
+      const agent = this.agents.byId(agentId)!;
+      const room = await this.room(conv.roomId);
+      const timeout = room.settings.offerTimeoutSeconds;
+      const offer = await insertOffer(this.db, conversationId, agentId, new Date(now + timeout * 1000));
+      if (!offer) continue;
+      this.arm(offer);
+      this.ports.invite(conv, room, agent.jid, timeout);
+      await addEvent(this.db, conversationId, 'offered', { agent: agent.jid });
+    }
+    if (this.wake) clearTimeout(this.wake);
+    if (plan.wakeAt !== null) this.wake = setTimeout(() => void this.kick(), Math.max(0, plan.wakeAt - Date.now()) + 5);
+  }
+
+  private arm(o: Offer): void {
+    const t = setTimeout(() => void this.expire(o), Math.max(0, o.deadline.getTime() - Date.now()));
+    this.timers.set(o.id, t);
+  }
+
+  private disarm(offers: Offer[]): void {
+    for (const o of offers) { clearTimeout(this.timers.get(o.id)); this.timers.delete(o.id); }
+  }
+
+  private async expire(o: Offer): Promise<void> {
+    this.timers.delete(o.id);
+    const ended = await endOffers(this.db, { offerId: o.id }, 'timed_out');
+    if (ended.length === 0) return;
+    await this.noticeAgents(ended, (c, room) => texts.offerExpired(c.customerName, room.settings.name));
+    await addEvent(this.db, o.conversationId, 'offer_timed_out', { agent: this.agents.byId(o.agentId)?.jid });
+    await this.kick();
+  }
+
+  /** The claim (first join wins). Returns the conversation, or null if it was not queued or the agent is full. */
+  async claim(conversationId: string, agentId: string): Promise<Conversation | null> {
+    const conv = await inTransaction(this.db, (tx) => claimConversation(tx, conversationId, agentId));
+    if (!conv) return null;
+    const accepted = await endOffers(this.db, { conversationId, agentId }, 'accepted');
+    const withdrawn = await endOffers(this.db, { conversationId }, 'withdrawn');
+    this.disarm([...accepted, ...withdrawn]);
+    const by = this.agents.byId(agentId)?.nickname ?? 'another agent';
+    await this.noticeAgents(withdrawn, (c, room) => texts.offerTaken(c.customerName, room.settings.name, by));
+    await addEvent(this.db, conversationId, 'accepted', { agent: this.agents.byId(agentId)?.jid });
+    return conv;
+  }
+
+  async declined(conversationId: string, agentId: string): Promise<boolean> {
+    const ended = await endOffers(this.db, { conversationId, agentId }, 'declined');
+    if (ended.length === 0) return false;
+    this.disarm(ended);
+    await this.noticeAgents(ended, (c, room) => texts.offerDeclined(c.customerName, room.settings.name));
+    await addEvent(this.db, conversationId, 'declined', { agent: this.agents.byId(agentId)?.jid });
+    await this.kick();
+    return true;
+  }
+
+  /** A conversation ended: its offers are withdrawn, the agent's slot is free. */
+  async closed(conv: Conversation): Promise<void> {
+    this.disarm(await endOffers(this.db, { conversationId: conv.id }, 'withdrawn'));
+    await this.kick();
+  }
+
+  /** Away/offline: pending offers go back so the chat reaches someone present. */
+  async availability(agentId: string, available: boolean): Promise<void> {
+    if (!available) {
+      const ended = await endOffers(this.db, { agentId }, 'withdrawn');
+      this.disarm(ended);
+    }
+    await this.kick();
+  }
+
+  private async noticeAgents(offers: Offer[], text: (c: Conversation, room: Room) => string): Promise<void> {
+    for (const o of offers) {
+      const agent = this.agents.byId(o.agentId);
+      const conv = await conversationById(this.db, o.conversationId);
+      if (agent && conv) this.ports.tellAgent(agent.jid, text(conv, await this.room(conv.roomId)));
+    }
+  }
+}
+
+function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of xs) { const k = key(x); const l = m.get(k); if (l) l.push(x); else m.set(k, [x]); }
+  return m;
+}

@@ -1,0 +1,31 @@
+import type { Queryable } from '../pool.js';
+
+export interface StoredMessage {
+  id: string; seq: string; conversationId: string; senderKind: 'customer' | 'agent' | 'system';
+  senderNick: string | null; senderJid: string | null; agentId: string | null; body: string;
+  originId: string | null; private: boolean; createdAt: Date;
+}
+
+const COLS = `id, seq::text AS seq, conversation_id AS "conversationId", sender_kind AS "senderKind", sender_nick AS "senderNick",
+  sender_jid AS "senderJid", agent_id AS "agentId", body, origin_id AS "originId", private, created_at AS "createdAt"`;
+
+export type NewMessage = Omit<StoredMessage, 'seq' | 'createdAt'>;
+
+export async function insertMessage(db: Queryable, m: NewMessage): Promise<StoredMessage> {
+  const r = await db.query(`INSERT INTO messages (id, conversation_id, sender_kind, sender_nick, sender_jid, agent_id, body, origin_id, private)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLS}`,
+  [m.id, m.conversationId, m.senderKind, m.senderNick, m.senderJid, m.agentId, m.body, m.originId, m.private]);
+  return r.rows[0];
+}
+
+/** The last `limit` messages (oldest first), optionally only those after `since`. */
+export async function recentMessages(db: Queryable, conversationId: string, opts: { limit: number; since?: Date; includePrivate: boolean }): Promise<StoredMessage[]> {
+  const r = await db.query(`SELECT * FROM (SELECT ${COLS} FROM messages WHERE conversation_id = $1
+      AND ($2::timestamptz IS NULL OR created_at > $2) AND ($3 OR NOT private)
+      ORDER BY seq DESC LIMIT $4) m ORDER BY seq`, [conversationId, opts.since ?? null, opts.includePrivate, opts.limit]);
+  return r.rows;
+}
+
+export async function transcript(db: Queryable, conversationId: string): Promise<StoredMessage[]> {
+  return (await db.query(`SELECT ${COLS} FROM messages WHERE conversation_id = $1 ORDER BY seq`, [conversationId])).rows;
+}

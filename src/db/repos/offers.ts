@@ -1,0 +1,30 @@
+import type { Queryable } from '../pool.js';
+
+export type OfferStatus = 'pending' | 'accepted' | 'declined' | 'timed_out' | 'withdrawn';
+export interface Offer { id: string; conversationId: string; agentId: string; status: OfferStatus; createdAt: Date; deadline: Date; endedAt: Date | null }
+
+const COLS = 'id, conversation_id AS "conversationId", agent_id AS "agentId", status, created_at AS "createdAt", deadline, ended_at AS "endedAt"';
+
+export async function insertOffer(db: Queryable, conversationId: string, agentId: string, deadline: Date): Promise<Offer | null> {
+  const r = await db.query(`INSERT INTO offers (conversation_id, agent_id, deadline) VALUES ($1, $2, $3)
+    ON CONFLICT (conversation_id, agent_id) WHERE status = 'pending' DO NOTHING RETURNING ${COLS}`, [conversationId, agentId, deadline]);
+  return r.rows[0] ?? null;
+}
+
+/** Ends pending offers; returns the ones this call ended (status-guarded). */
+export async function endOffers(db: Queryable, where: { conversationId?: string; agentId?: string; offerId?: string }, status: Exclude<OfferStatus, 'pending'>): Promise<Offer[]> {
+  const r = await db.query(`UPDATE offers SET status = $4, ended_at = now()
+    WHERE status = 'pending' AND ($1::uuid IS NULL OR conversation_id = $1) AND ($2::uuid IS NULL OR agent_id = $2) AND ($3::uuid IS NULL OR id = $3)
+    RETURNING ${COLS}`, [where.conversationId ?? null, where.agentId ?? null, where.offerId ?? null, status]);
+  return r.rows;
+}
+
+export async function pendingOffers(db: Queryable): Promise<Offer[]> {
+  return (await db.query(`SELECT ${COLS} FROM offers WHERE status = 'pending'`)).rows;
+}
+
+/** Who declined or missed offers for open conversations, with when. */
+export async function refusals(db: Queryable): Promise<Offer[]> {
+  return (await db.query(`SELECT ${COLS} FROM offers o WHERE status IN ('declined', 'timed_out')
+    AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = o.conversation_id AND c.status = 'queued')`)).rows;
+}

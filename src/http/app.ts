@@ -1,0 +1,44 @@
+// Builds the Fastify app (never listens: see worker.ts). Schemas come from
+// schemas/http; OpenAPI at /openapi.json with a browsable UI at /docs.
+import { readdirSync, readFileSync } from 'node:fs';
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Config } from '../config.js';
+import type { Db } from '../db/pool.js';
+import type { Logger } from '../log.js';
+import { repoPath } from '../paths.js';
+import type { AgentDirectory } from '../app/agents.js';
+import type { Conversations } from '../app/conversations.js';
+import type { Routing } from '../app/routing.js';
+import type { DeskService } from '../../components/desk/service.js';
+import { registerAuth } from './auth.js';
+import { installErrorHandler } from './errors.js';
+import { adminRoutes } from './routes/admin.js';
+import { publicRoutes } from './routes/public.js';
+import { attachXmppWebsocket } from './xmpp-websocket.js';
+
+export interface Services { cfg: Config; db: Db; log: Logger; agents: AgentDirectory; conversations: Conversations; routing: Routing; desk: DeskService }
+
+export async function buildHttp(s: Services): Promise<FastifyInstance> {
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } } });
+  for (const f of readdirSync(repoPath('schemas', 'http')).filter((x) => x.endsWith('.json')).sort()) {
+    app.addSchema(JSON.parse(readFileSync(repoPath('schemas', 'http', f), 'utf8')));
+  }
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Switchboard API', version: '1' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    refResolver: { buildLocalReference: (json, _base, _frag, i) => String(json.$id ?? `def-${i}`) },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  installErrorHandler(app);
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
+  registerAuth(app, s.db);
+  publicRoutes(app, s);
+  adminRoutes(app, s);
+  attachXmppWebsocket(app, { upstream: s.cfg.xmppWebsocketUrl, maxBytes: s.cfg.stanzaMaxBytes, log: s.log });
+  return app;
+}

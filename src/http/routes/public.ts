@@ -1,0 +1,71 @@
+// What customers reach: the customer page, its assets, a room's public
+// settings, starting and ending a conversation.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../core/errors.js';
+import { roomBySlug } from '../../db/repos/rooms.js';
+import type { ContactInput } from '../../core/contact-form.js';
+import type { Services } from '../app.js';
+import { repoPath } from '../../paths.js';
+
+const SLUG = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
+const PUBLIC_DIR = repoPath('dist', 'public');
+const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', map: 'application/json' };
+
+export function publicRoutes(app: FastifyInstance, s: Services): void {
+  app.get<{ Params: { slug: string } }>('/api/v1/rooms/:slug/public', {
+    schema: {
+      tags: ['customer'], summary: "A room's settings the customer page needs",
+      params: { type: 'object', properties: { slug: SLUG }, required: ['slug'] },
+      response: {
+        200: { type: 'object', properties: { slug: { type: 'string' }, name: { type: 'string' }, agentLabel: { type: 'string' }, form: { type: 'object', properties: { name: { $ref: 'FieldRule#' }, email: { $ref: 'FieldRule#' }, message: { $ref: 'FieldRule#' } } } } },
+        404: { $ref: 'Error#' },
+      },
+    },
+  }, async (req) => {
+    const room = await roomBySlug(s.db, req.params.slug);
+    if (!room) throw new AppError('not_found', `slug: there is no room "${req.params.slug}"`, 'slug');
+    return { slug: room.slug, name: room.settings.name, agentLabel: room.settings.agentLabel, form: room.settings.form };
+  });
+
+  app.post<{ Params: { slug: string }; Body: ContactInput }>('/api/v1/rooms/:slug/conversations', {
+    schema: {
+      tags: ['customer'], summary: "Start a conversation from the room's contact form",
+      params: { type: 'object', properties: { slug: SLUG }, required: ['slug'] },
+      body: { $ref: 'Contact#' },
+      response: { 201: { $ref: 'StartedConversation#' }, 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } },
+    },
+  }, async (req, reply) => reply.code(201).send(await s.conversations.start(req.params.slug, req.body ?? {})));
+
+  app.post<{ Params: { id: string } }>('/api/v1/conversations/:id/end', {
+    schema: {
+      tags: ['customer'], summary: 'The customer ends their conversation (bearer = the customer token)',
+      params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+      response: { 204: { type: 'null' }, 401: { $ref: 'Error#' }, 404: { $ref: 'Error#' } },
+    },
+  }, async (req, reply) => {
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!m) throw new AppError('unauthorized', 'authorization: the customer token is required');
+    await s.conversations.endByCustomer(req.params.id, m[1]!);
+    return reply.code(204).send();
+  });
+
+  app.get<{ Params: { slug: string } }>('/c/:slug', { schema: { hide: true } }, async (req, reply) => {
+    const slug = req.params.slug.toLowerCase();
+    const file = join(PUBLIC_DIR, 'customer.html');
+    const room = /^[a-z0-9][a-z0-9-]{0,62}$/.test(slug) ? await roomBySlug(s.db, slug) : null;
+    if (!room) return reply.code(404).type('text/html; charset=utf-8').send('<!doctype html><title>Not found</title><p>There is no chat room at this address.</p>');
+    if (!existsSync(file)) throw new Error('dist/public/customer.html is missing: run npm run build');
+    return reply.type('text/html; charset=utf-8').header('cache-control', 'no-store').send(readFileSync(file, 'utf8').replaceAll('__ROOM_SLUG__', slug));
+  });
+
+  app.get<{ Params: { file: string } }>('/assets/:file', { schema: { hide: true } }, async (req, reply) => {
+    const { file } = req.params;
+    const ext = file.split('.').pop() ?? '';
+    if (!/^[\w.-]+$/.test(file) || file.startsWith('.') || !TYPES[ext] || !existsSync(join(PUBLIC_DIR, file))) {
+      throw new AppError('not_found', `file: no asset named ${file}`, 'file');
+    }
+    return reply.type(TYPES[ext]!).send(readFileSync(join(PUBLIC_DIR, file)));
+  });
+}

@@ -1,0 +1,123 @@
+// The chat panel: status line, message log, typing line, compose box. Knows
+// nothing of XMPP; the conversation controller drives it.
+import { h, linkify } from './dom.js';
+import { strings } from './strings.js';
+
+export interface ChatViewHandlers {
+  send(text: string): void;
+  /** Called on every edit of the compose box, with its current text. */
+  input(text: string): void;
+  end(): void;
+  restart(): void;
+}
+
+export interface LineOptions {
+  mine: boolean;
+  nick: string;
+  body: string;
+  time: Date;
+  /** Role shown next to an agent's nick (the room's agentLabel). */
+  label?: string;
+  pending?: boolean;
+}
+
+const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
+
+export class ChatView {
+  readonly root: HTMLElement;
+  private readonly status = h('p', { id: 'status', class: 'status', role: 'status' });
+  private readonly log = h('ul', { id: 'log', class: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions', role: 'log', 'aria-label': strings.logLabel });
+  private readonly typing = h('p', { id: 'typing', class: 'typing', 'aria-live': 'polite' });
+  private readonly compose = h('textarea', { id: 'compose', name: 'compose', rows: '1', placeholder: strings.composePlaceholder, autocomplete: 'off', maxlength: '5000' });
+  private readonly sendButton = h('button', { id: 'send', type: 'submit', class: 'primary' }, strings.send);
+  private readonly endButton = h('button', { id: 'end', type: 'button', class: 'secondary' }, strings.end);
+  private readonly composeForm: HTMLFormElement;
+
+  constructor(private readonly handlers: ChatViewHandlers) {
+    this.composeForm = h('form', { class: 'compose', autocomplete: 'off' },
+      h('label', { for: 'compose', class: 'visually-hidden' }, strings.composeLabel),
+      this.compose, this.sendButton);
+    this.root = h('section', { id: 'chat', class: 'chat' },
+      h('div', { class: 'chat-bar' }, this.status, this.endButton),
+      this.log, this.typing, this.composeForm);
+
+    this.composeForm.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
+    // Enter sends, Shift+Enter is a newline; never while an IME is composing.
+    this.compose.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); this.submit(); }
+    });
+    this.compose.addEventListener('input', () => { this.autoGrow(); this.handlers.input(this.compose.value); });
+    this.endButton.addEventListener('click', () => { if (window.confirm(strings.confirmEnd)) this.handlers.end(); });
+  }
+
+  focus(): void { this.compose.focus(); }
+
+  setStatus(text: string): void { this.status.textContent = text; }
+
+  setTyping(text: string): void { this.typing.textContent = text; }
+
+  addLine(o: LineOptions): HTMLLIElement {
+    const li = h('li', { class: `msg ${o.mine ? 'customer' : 'agent'}` },
+      h('div', { class: 'meta' },
+        h('span', { class: 'nick' }, o.nick),
+        !o.mine && o.label && h('span', { class: 'role' }, o.label),
+        h('time', { datetime: o.time.toISOString() }, timeFormat.format(o.time))),
+      h('div', { class: 'body' }, linkify(o.body)));
+    if (o.pending) this.setPending(li, true);
+    this.append(li);
+    return li;
+  }
+
+  addNotice(text: string): void {
+    this.append(h('li', { class: 'notice' }, text));
+  }
+
+  setPending(li: HTMLLIElement, pending: boolean): void {
+    li.classList.toggle('pending', pending);
+    li.classList.remove('failed');
+    li.querySelector('.delivery')?.remove();
+    if (pending) li.append(h('div', { class: 'delivery' }, strings.pending));
+  }
+
+  setFailed(li: HTMLLIElement, retry: () => void): void {
+    this.setPending(li, false);
+    li.classList.add('failed');
+    const button = h('button', { type: 'button', class: 'link' }, strings.retry);
+    button.addEventListener('click', retry);
+    li.append(h('div', { class: 'delivery', role: 'alert' }, strings.notDelivered, ' ', button));
+  }
+
+  /** The conversation is over: no more input, offer a fresh start. */
+  close(): void {
+    this.compose.disabled = true;
+    this.sendButton.disabled = true;
+    this.endButton.hidden = true;
+    this.setTyping('');
+    const again = h('button', { type: 'button', class: 'primary restart' }, strings.newConversation);
+    again.addEventListener('click', () => this.handlers.restart());
+    this.composeForm.replaceWith(h('div', { class: 'compose ended' }, again));
+  }
+
+  setEndBusy(busy: boolean): void { this.endButton.disabled = busy; }
+
+  private submit(): void {
+    const text = this.compose.value.trim();
+    if (!text || this.compose.disabled) return;
+    this.compose.value = '';
+    this.autoGrow();
+    this.handlers.send(text);
+    this.compose.focus();
+  }
+
+  private autoGrow(): void {
+    this.compose.style.height = 'auto';
+    this.compose.style.height = `${Math.min(this.compose.scrollHeight, 160)}px`;
+  }
+
+  /** Appends, keeping the newest line in view unless the customer scrolled up to read. */
+  private append(li: HTMLLIElement): void {
+    const atBottom = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 48;
+    this.log.append(li);
+    if (atBottom) this.log.scrollTop = this.log.scrollHeight;
+  }
+}

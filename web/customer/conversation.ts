@@ -1,0 +1,262 @@
+// One conversation, from joining its MUC room to its end: reads room events,
+// drives the chat view, sends the customer's messages and chat states.
+import type { Element } from '@xmpp/client';
+import { endConversation, type ConversationTicket } from './api.js';
+import { ChatView } from './chat-view.js';
+import { connect, type Connection } from './connect.js';
+import { Outbox } from './outbox.js';
+import { readStanza, type RoomEvent, type StanzaError } from './read.js';
+import { groupchat, joinPresence, type ChatState, type HistoryRequest } from './stanzas.js';
+import { strings } from './strings.js';
+import { TypingNotifier, TypingWatcher } from './typing.js';
+import { randomId } from './dom.js';
+
+const HISTORY_MAX = 100;
+/** Live lines are stamped by our clock, which may run ahead of the server's; dedupe absorbs the overlap. */
+const SINCE_MARGIN_MS = 60_000;
+const JOIN_RETRY_MS = 2_000;
+const JOIN_GIVE_UP_MS = 60_000;
+/** If the room sends no subject after the history (XEP-0045 §7.2.15), stop waiting for it. */
+const HISTORY_WAIT_MS = 2_000;
+/**
+ * Join errors worth another try: our component restarting (Prosody bounces
+ * instead of queueing) or a lingering session of ours still holding the nick.
+ */
+const TRANSIENT = new Set(['service-unavailable', 'remote-server-not-found', 'remote-server-timeout',
+  'internal-server-error', 'recipient-unavailable', 'resource-constraint', 'conflict']);
+/** XEP-0045 §9.1 banned, §9.3 kicked, §9.5/§9.6 removed by an affiliation change or members-only. */
+const REMOVED = ['301', '307', '321', '322'];
+
+export interface ConversationOptions {
+  ticket: ConversationTicket;
+  agentLabel: string;
+  /** The conversation is over for good: forget it. */
+  ended(): void;
+  /** The customer wants the contact form again. */
+  restart(): void;
+  /** An agent said something live (for an unread marker). */
+  attention(): void;
+}
+
+type Phase = 'joining' | 'joined' | 'failed' | 'closed';
+
+export class Conversation {
+  readonly view: ChatView;
+  private phase: Phase = 'joining';
+  private nick: string;
+  private everJoined = false;
+  /** Other occupants, as of the last completed join. */
+  private occupants = new Set<string>();
+  /** Other occupants announced during the join in progress. */
+  private incoming = new Set<string>();
+  private readonly seenIds = new Set<string>();
+  /** Lines without a stanza-id, by sender and text; `shownBeforeJoin` is its copy when the join began. */
+  private readonly seenUnstamped = new Set<string>();
+  private shownBeforeJoin = new Set<string>();
+  private lastSeen?: Date;
+  private joinStartedAt = 0;
+  private joinTimer?: ReturnType<typeof setTimeout>;
+  private historyTimer?: ReturnType<typeof setTimeout>;
+  private readonly conn: Connection;
+  private readonly outbox: Outbox;
+  private readonly typingOut = new TypingNotifier((state) => this.sendState(state));
+  private readonly typingIn: TypingWatcher;
+
+  constructor(private readonly o: ConversationOptions) {
+    this.nick = o.ticket.nick;
+    this.view = new ChatView({
+      send: (text) => { this.typingOut.sent(); this.outbox.add(text); },
+      input: (text) => { if (this.canSend()) this.typingOut.input(text); },
+      end: () => void this.end(),
+      restart: () => o.restart(),
+    });
+    this.typingIn = new TypingWatcher((nicks) => this.view.setTyping(nicks.length ? strings.typing(nicks) : ''));
+    this.outbox = new Outbox({
+      canSend: () => this.canSend(),
+      send: (id, body) => this.conn.send(groupchat({ roomJid: o.ticket.roomJid, id, body, state: 'active' })),
+      show: (body) => this.view.addLine({ mine: true, nick: strings.you, body, time: new Date(), pending: true }),
+      delivered: (line) => this.view.setPending(line, false),
+      failed: (line, retry) => this.view.setFailed(line, retry),
+      retrying: (line) => this.view.setPending(line, true),
+    });
+    this.conn = connect(o.ticket, {
+      online: () => this.beginJoin(),
+      resumed: () => { this.updateStatus(); if (this.phase === 'joined') this.outbox.flush(); },
+      down: () => { this.typingIn.clear(); this.typingOut.reset(); this.updateStatus(); },
+      stanza: (stanza) => this.onStanza(stanza),
+    });
+    this.updateStatus();
+  }
+
+  private canSend(): boolean { return this.phase === 'joined' && this.conn.online; }
+
+  /** A new session is never in the room: (re)join, asking only for what we missed. */
+  private beginJoin(): void {
+    if (this.phase === 'closed' || this.phase === 'failed') return;
+    this.phase = 'joining';
+    this.incoming = new Set();
+    this.joinStartedAt = Date.now();
+    this.shownBeforeJoin = new Set(this.seenUnstamped);
+    this.updateStatus();
+    this.sendJoin();
+  }
+
+  private sendJoin(): void {
+    clearTimeout(this.joinTimer);
+    const { roomJid, password } = this.o.ticket;
+    const history: HistoryRequest = this.lastSeen && this.everJoined
+      ? { since: new Date(this.lastSeen.getTime() - SINCE_MARGIN_MS) }
+      : { maxstanzas: HISTORY_MAX };
+    this.conn.send(joinPresence({ roomJid, nick: this.nick, password, history })).catch(() => {});
+  }
+
+  private onStanza(stanza: Element): void {
+    if (this.phase === 'closed') return;
+    const ev = readStanza(stanza, this.o.ticket.roomJid);
+    if (!ev) return;
+    switch (ev.kind) {
+      case 'presence': return ev.self || ev.destroyed ? this.onSelfPresence(ev) : this.onOccupant(ev);
+      case 'presence-error': return this.onJoinError(ev.error);
+      case 'message': return this.onMessage(ev);
+      case 'message-error': return this.onMessageError(ev.id, ev.error);
+      case 'chat-state': if (ev.nick !== this.nick) this.typingIn.state(ev.nick, ev.state); return;
+      case 'subject': return this.historyDone();
+    }
+  }
+
+  private onSelfPresence(ev: Extract<RoomEvent, { kind: 'presence' }>): void {
+    if (ev.destroyed) return this.close(ev.destroyed.reason); // XEP-0045 §10.9
+    if (!ev.available) {
+      if (ev.newNick) { this.nick = ev.newNick; return; } // §7.6: the new presence follows
+      if (REMOVED.some((c) => ev.codes.has(c))) return this.close(ev.reason);
+      // Anything else (e.g. 332, the service shutting down): come back in a moment.
+      this.phase = 'joining';
+      this.updateStatus();
+      this.joinTimer = setTimeout(() => { if (this.conn.online) this.beginJoin(); }, JOIN_RETRY_MS);
+      return;
+    }
+    this.nick = ev.nick; // the room may have rewritten it (status 210)
+    if (this.phase === 'joined') return;
+    clearTimeout(this.joinTimer);
+    this.phase = 'joined';
+    if (this.everJoined) this.announceChanges(this.occupants, this.incoming);
+    this.occupants = this.incoming;
+    this.everJoined = true;
+    this.updateStatus();
+    this.historyTimer = setTimeout(() => this.historyDone(), HISTORY_WAIT_MS);
+  }
+
+  private onOccupant(ev: Extract<RoomEvent, { kind: 'presence' }>): void {
+    if (ev.nick === this.nick) return; // a lingering session of ours is not an agent
+    const live = this.phase === 'joined';
+    const set = live ? this.occupants : this.incoming;
+    if (ev.available) {
+      if (set.has(ev.nick)) return;
+      set.add(ev.nick);
+      if (live) this.view.addNotice(strings.joined(ev.nick));
+    } else {
+      set.delete(ev.nick);
+      this.typingIn.stop(ev.nick);
+      if (ev.newNick) set.add(ev.newNick); // §7.6 nick change: neither left nor joined
+      else if (live) this.view.addNotice(strings.left(ev.nick));
+    }
+    this.updateStatus();
+  }
+
+  /** After a rejoin, tell what changed while we were away. */
+  private announceChanges(before: Set<string>, after: Set<string>): void {
+    for (const nick of before) if (!after.has(nick)) this.view.addNotice(strings.left(nick));
+    for (const nick of after) if (!before.has(nick)) this.view.addNotice(strings.joined(nick));
+  }
+
+  private onJoinError(error: StanzaError): void {
+    if (error.condition === 'gone') return this.close(error.text);
+    if (this.phase !== 'joining') return;
+    if (TRANSIENT.has(error.condition) && Date.now() - this.joinStartedAt < JOIN_GIVE_UP_MS) {
+      this.joinTimer = setTimeout(() => { if (this.conn.online) this.sendJoin(); }, JOIN_RETRY_MS);
+      return;
+    }
+    this.phase = 'failed';
+    this.view.addNotice(error.text ?? strings.joinFailed);
+    this.updateStatus();
+  }
+
+  private onMessage(ev: Extract<RoomEvent, { kind: 'message' }>): void {
+    // XEP-0359: the room's stanza-id makes history after a rejoin safe to replay.
+    if (ev.stanzaId !== undefined) {
+      if (this.seenIds.has(ev.stanzaId)) return;
+      this.seenIds.add(ev.stanzaId);
+    } else {
+      const key = `${ev.nick ?? ''}\n${ev.body}`;
+      if (ev.stamp && this.shownBeforeJoin.has(key)) return;
+      this.seenUnstamped.add(key);
+    }
+    const time = ev.stamp ?? new Date();
+    if (!this.lastSeen || time > this.lastSeen) this.lastSeen = time;
+
+    if (ev.nick === undefined) return this.view.addNotice(ev.body);
+    const mine = ev.nick === this.nick;
+    if (mine && this.outbox.delivered(ev.originId)) return;
+    this.view.addLine({ mine, nick: mine ? strings.you : ev.nick, body: ev.body, time, label: this.o.agentLabel });
+    if (!mine) {
+      this.typingIn.stop(ev.nick);
+      if (!ev.stamp) this.o.attention();
+    }
+  }
+
+  private onMessageError(id: string | undefined, error: StanzaError): void {
+    if (error.condition === 'gone') return this.close(error.text);
+    this.outbox.bounced(id);
+    // XEP-0045 §7.4: not-acceptable means we are no longer an occupant (the room lost us).
+    if (error.condition === 'not-acceptable' && this.phase === 'joined' && this.conn.online) this.beginJoin();
+  }
+
+  private historyDone(): void {
+    clearTimeout(this.historyTimer);
+    if (this.phase === 'joined') this.outbox.flush();
+  }
+
+  private sendState(state: ChatState): void {
+    if (!this.canSend()) return;
+    this.conn.send(groupchat({ roomJid: this.o.ticket.roomJid, id: randomId(), state })).catch(() => {});
+  }
+
+  private async end(): Promise<void> {
+    this.view.setEndBusy(true);
+    try {
+      await endConversation(this.o.ticket);
+      this.close();
+    } catch {
+      if (this.phase === 'closed') return;
+      this.view.addNotice(strings.endFailed);
+      this.view.setEndBusy(false);
+    }
+  }
+
+  /** Over for good: say so, stop input, never rejoin. */
+  private close(reason?: string): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    clearTimeout(this.joinTimer);
+    clearTimeout(this.historyTimer);
+    this.outbox.dispose();
+    this.typingOut.reset();
+    this.typingIn.clear();
+    this.view.addNotice(reason ? strings.endedWithReason(reason) : strings.ended);
+    this.view.close();
+    this.updateStatus();
+    void this.conn.stop();
+    this.o.ended();
+  }
+
+  private updateStatus(): void {
+    this.view.setStatus(this.statusText());
+  }
+
+  private statusText(): string {
+    if (this.phase === 'closed') return strings.statusEnded;
+    if (this.phase === 'failed') return strings.statusFailed;
+    if (this.phase === 'joining' || !this.conn.online) return this.everJoined ? strings.statusReconnecting : strings.statusConnecting;
+    return this.occupants.size ? strings.statusChatting([...this.occupants]) : strings.statusWaiting;
+  }
+}

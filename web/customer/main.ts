@@ -1,0 +1,93 @@
+// Entry point of the customer page /c/<room-slug>: load the room, then show
+// its contact form, or rejoin the conversation this tab already started.
+import { ApiError, createConversation, getRoom, type ConversationTicket, type RoomPublic } from './api.js';
+import { Conversation } from './conversation.js';
+import { h } from './dom.js';
+import { FormView } from './form-view.js';
+import { forgetTicket, loadTicket, saveTicket } from './session.js';
+import { strings } from './strings.js';
+
+const PLACEHOLDER = '__ROOM' + '_SLUG__'; // split so a server-side replace never touches this file
+
+/** The server writes the slug into the page; a page opened as a plain file falls back on the URL. */
+function roomSlug(): string {
+  const meta = document.querySelector<HTMLMetaElement>('meta[name="switchboard-room"]')?.content.trim();
+  if (meta && meta !== PLACEHOLDER) return meta;
+  const m = /^\/c\/([^/]+)/.exec(location.pathname);
+  return m?.[1] ? decodeURIComponent(m[1]) : 'general';
+}
+
+const app = document.getElementById('app') ?? document.body;
+const heading = h('h1', { class: 'room-name' });
+const content = h('main', { class: 'content' });
+let titleBase = document.title;
+let unread = 0;
+
+function show(view: HTMLElement): void { content.replaceChildren(view); }
+
+function message(text: string, action?: { label: string; run: () => void }): HTMLElement {
+  const box = h('section', { class: 'card message', role: 'alert' }, h('p', {}, text));
+  if (action) {
+    const button = h('button', { type: 'button', class: 'primary' }, action.label);
+    button.addEventListener('click', action.run);
+    box.append(button);
+  }
+  return box;
+}
+
+function showForm(slug: string, room: RoomPublic): void {
+  const form = new FormView(room, async (values) => {
+    const ticket = await createConversation(slug, values);
+    saveTicket(slug, ticket);
+    showChat(slug, room, ticket);
+  });
+  show(form.root);
+  form.focus();
+}
+
+function showChat(slug: string, room: RoomPublic, ticket: ConversationTicket): void {
+  const conversation = new Conversation({
+    ticket,
+    agentLabel: room.agentLabel,
+    ended: () => forgetTicket(slug),
+    restart: () => showForm(slug, room),
+    attention: () => {
+      if (!document.hidden) return;
+      unread += 1;
+      document.title = strings.unread(unread, titleBase);
+    },
+  });
+  show(conversation.view.root);
+  conversation.view.focus();
+}
+
+async function start(): Promise<void> {
+  document.documentElement.lang = strings.lang;
+  app.replaceChildren(h('header', { class: 'topbar' }, heading), content);
+  show(h('p', { class: 'loading' }, strings.loading));
+  const slug = roomSlug();
+  let room: RoomPublic;
+  try {
+    room = await getRoom(slug);
+  } catch (err) {
+    const notFound = err instanceof ApiError && err.status === 404;
+    show(notFound
+      ? message(strings.roomNotFound)
+      : message(strings.roomLoadFailed, { label: strings.tryAgain, run: () => void start() }));
+    return;
+  }
+  titleBase = strings.pageTitle(room.name);
+  document.title = titleBase;
+  heading.textContent = room.name;
+  const ticket = loadTicket(slug);
+  if (ticket) showChat(slug, room, ticket);
+  else showForm(slug, room);
+}
+
+document.addEventListener('visibilitychange', () => {
+  if (document.hidden || unread === 0) return;
+  unread = 0;
+  document.title = titleBase;
+});
+
+void start();

@@ -1,0 +1,89 @@
+// The customer's messages between "Send" and the room's reflection of them.
+// A line stays pending until the reflection (matched by origin-id, XEP-0359)
+// arrives. A bounced message is sent again after RETRY_MS for up to GIVE_UP_MS:
+// while our component restarts, Prosody answers with an error instead of
+// queueing. While we are not in the room, messages wait for flush().
+import { randomId } from './dom.js';
+
+export const RETRY_MS = 2_000;
+export const GIVE_UP_MS = 60_000;
+
+export interface OutboxPorts {
+  /** True when a message sent now would reach the room. */
+  canSend(): boolean;
+  /** Sends the message stanza; rejects if the connection is down. */
+  send(id: string, body: string): Promise<void>;
+  /** Shows a new pending line; returns a handle for the calls below. */
+  show(body: string): HTMLLIElement;
+  delivered(line: HTMLLIElement): void;
+  failed(line: HTMLLIElement, retry: () => void): void;
+  /** The customer asked to try a failed message again: pending once more. */
+  retrying(line: HTMLLIElement): void;
+}
+
+interface Pending { id: string; body: string; line: HTMLLIElement; since: number; timer?: ReturnType<typeof setTimeout>; failed: boolean }
+
+export class Outbox {
+  private readonly pending = new Map<string, Pending>();
+
+  constructor(private readonly ports: OutboxPorts, private readonly now = () => Date.now()) {}
+
+  /** Queues a new message and sends it if we can; returns its origin-id. */
+  add(body: string): string {
+    const id = randomId();
+    this.pending.set(id, { id, body, line: this.ports.show(body), since: this.now(), failed: false });
+    this.trySend(id);
+    return id;
+  }
+
+  /** The room reflected a message with this origin-id: true if it was ours and pending. */
+  delivered(originId: string | undefined): boolean {
+    const p = originId === undefined ? undefined : this.pending.get(originId);
+    if (!p) return false;
+    clearTimeout(p.timer);
+    this.pending.delete(p.id);
+    this.ports.delivered(p.line);
+    return true;
+  }
+
+  /** The message with this id bounced; retry later or give up. */
+  bounced(id: string | undefined): void {
+    const p = id === undefined ? undefined : this.pending.get(id);
+    if (!p || p.failed) return;
+    clearTimeout(p.timer);
+    if (this.now() - p.since >= GIVE_UP_MS) {
+      p.failed = true;
+      this.ports.failed(p.line, () => this.retry(p.id));
+      return;
+    }
+    p.timer = setTimeout(() => { p.timer = undefined; this.trySend(p.id); }, RETRY_MS);
+  }
+
+  /** We are (back) in the room: send everything still waiting. */
+  flush(): void {
+    for (const p of this.pending.values()) {
+      if (!p.failed && p.timer === undefined) this.trySend(p.id);
+    }
+  }
+
+  dispose(): void {
+    for (const p of this.pending.values()) clearTimeout(p.timer);
+    this.pending.clear();
+  }
+
+  private retry(id: string): void {
+    const p = this.pending.get(id);
+    if (!p) return;
+    p.failed = false;
+    p.since = this.now();
+    this.ports.retrying(p.line);
+    this.trySend(id);
+  }
+
+  private trySend(id: string): void {
+    const p = this.pending.get(id);
+    if (!p || !this.ports.canSend()) return;
+    // A rejected send means the connection dropped: flush() after the rejoin sends it.
+    this.ports.send(p.id, p.body).catch(() => {});
+  }
+}

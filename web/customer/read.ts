@@ -1,0 +1,94 @@
+// Turns stanzas from the conversation's MUC room into plain events. Pure:
+// no DOM, no connection, so the rules stay readable in one place.
+import type { Element } from '@xmpp/client';
+import { CHAT_STATES, NS, type ChatState } from './stanzas.js';
+
+export interface StanzaError { condition: string; text?: string }
+
+export type RoomEvent =
+  /** Occupant presence; `self` when the room marks it as ours (status 110). */
+  | { kind: 'presence'; nick: string; self: boolean; available: boolean; codes: Set<string>;
+      /** Set on a nick change (status 303): the occupant's new nick. */
+      newNick?: string;
+      /** Set when the room was destroyed (XEP-0045 §10.9); reason may be ''. */
+      destroyed?: { reason: string };
+      /** Kick/ban reason, if any. */
+      reason?: string }
+  | { kind: 'presence-error'; error: StanzaError }
+  /** A chat line; `nick` is undefined when the room itself speaks (system notice). */
+  | { kind: 'message'; nick?: string; body: string; stanzaId?: string; originId?: string; stamp?: Date }
+  | { kind: 'chat-state'; nick: string; state: ChatState }
+  | { kind: 'message-error'; id?: string; error: StanzaError }
+  /** The subject, which the room sends after the history (XEP-0045 §7.2.15). */
+  | { kind: 'subject' };
+
+export function readStanza(stanza: Element, roomJid: string): RoomEvent | undefined {
+  const from = splitJid(stanza.attrs.from ?? '');
+  if (from.bare !== roomJid.toLowerCase()) return undefined;
+  if (stanza.is('presence')) return readPresence(stanza, from.resource);
+  if (stanza.is('message')) return readMessage(stanza, from.resource, roomJid);
+  return undefined;
+}
+
+function readPresence(stanza: Element, nick: string | undefined): RoomEvent | undefined {
+  const { type } = stanza.attrs;
+  if (type === 'error') return { kind: 'presence-error', error: readError(stanza) };
+  if (nick === undefined || (type !== undefined && type !== 'unavailable')) return undefined;
+
+  const x = stanza.getChild('x', NS.mucUser);
+  const codes = new Set((x?.getChildren('status') ?? []).map((s) => s.attrs.code ?? ''));
+  const item = x?.getChild('item');
+  const destroy = x?.getChild('destroy');
+  return {
+    kind: 'presence', nick, codes,
+    self: codes.has('110'),
+    available: type !== 'unavailable',
+    newNick: codes.has('303') ? item?.attrs.nick : undefined,
+    destroyed: destroy ? { reason: destroy.getChildText('reason')?.trim() ?? '' } : undefined,
+    reason: item?.getChildText('reason')?.trim() || undefined,
+  };
+}
+
+function readMessage(stanza: Element, nick: string | undefined, roomJid: string): RoomEvent | undefined {
+  const { type } = stanza.attrs;
+  if (type === 'error') return { kind: 'message-error', id: stanza.attrs.id, error: readError(stanza) };
+  if (type !== 'groupchat') return undefined;
+
+  const body = stanza.getChildText('body');
+  const delay = stanza.getChild('delay', NS.delay);
+  if (body !== null) {
+    // XEP-0359 §3: only trust a stanza-id the room itself stamped.
+    const sid = stanza.getChildren('stanza-id', NS.sid).find((el) => el.attrs.by?.toLowerCase() === roomJid.toLowerCase());
+    const stamp = delay?.attrs.stamp ? new Date(delay.attrs.stamp) : undefined;
+    return {
+      kind: 'message', nick, body,
+      stanzaId: sid?.attrs.id,
+      originId: stanza.getChild('origin-id', NS.sid)?.attrs.id,
+      stamp: stamp && !Number.isNaN(stamp.getTime()) ? stamp : undefined,
+    };
+  }
+  if (stanza.getChild('subject')) return { kind: 'subject' };
+  // XEP-0085 §5.5: a notification from the past (history) means nothing now.
+  if (nick === undefined || delay) return undefined;
+  const state = stanza.getChildElements().find((el) => el.attrs.xmlns === NS.chatStates);
+  if (state && (CHAT_STATES as readonly string[]).includes(state.name)) {
+    return { kind: 'chat-state', nick, state: state.name as ChatState };
+  }
+  return undefined;
+}
+
+// RFC 6120 §8.3.2: the defined condition is the one child in the stanzas namespace that is not <text/>.
+function readError(stanza: Element): StanzaError {
+  const error = stanza.getChild('error');
+  const children = error?.getChildElements() ?? [];
+  const condition = children.find((el) => el.attrs.xmlns === NS.stanzas && el.name !== 'text')?.name ?? 'undefined-condition';
+  const text = error?.getChildText('text', NS.stanzas)?.trim() || undefined;
+  return { condition, text };
+}
+
+/** Bare part lowercased (JIDs compare case-insensitively there); resource as is. */
+export function splitJid(jid: string): { bare: string; resource?: string } {
+  const slash = jid.indexOf('/');
+  if (slash < 0) return { bare: jid.toLowerCase() };
+  return { bare: jid.slice(0, slash).toLowerCase(), resource: jid.slice(slash + 1) };
+}

@@ -1,0 +1,28 @@
+// Keeps the current conversation in sessionStorage so a reload of the same
+// tab rejoins it instead of showing the contact form again. Storage may be
+// unavailable (privacy settings): the page then simply forgets on reload.
+import type { ConversationTicket } from './api.js';
+
+const KEYS: Array<keyof ConversationTicket> = ['id', 'roomJid', 'password', 'nick', 'customerToken', 'websocketPath', 'guestDomain'];
+
+const storageKey = (slug: string) => `switchboard:conversation:${slug}`;
+
+export function loadTicket(slug: string): ConversationTicket | undefined {
+  try {
+    const raw = sessionStorage.getItem(storageKey(slug));
+    if (!raw) return undefined;
+    const value = JSON.parse(raw) as Record<string, unknown>;
+    return KEYS.every((k) => typeof value[k] === 'string') ? value as unknown as ConversationTicket : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveTicket(slug: string, ticket: ConversationTicket): void {
+  const value = Object.fromEntries(KEYS.map((k) => [k, ticket[k]]));
+  try { sessionStorage.setItem(storageKey(slug), JSON.stringify(value)); } catch { /* see above */ }
+}
+
+export function forgetTicket(slug: string): void {
+  try { sessionStorage.removeItem(storageKey(slug)); } catch { /* see above */ }
+}

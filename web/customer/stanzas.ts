@@ -1,0 +1,47 @@
+// Stanzas the page sends to the conversation's MUC room.
+import { xml, type Element } from '@xmpp/client';
+
+export const NS = {
+  muc: 'http://jabber.org/protocol/muc',
+  mucUser: 'http://jabber.org/protocol/muc#user',
+  chatStates: 'http://jabber.org/protocol/chatstates',
+  sid: 'urn:xmpp:sid:0',
+  delay: 'urn:xmpp:delay',
+  stanzas: 'urn:ietf:params:xml:ns:xmpp-stanzas',
+  hints: 'urn:xmpp:hints',
+} as const;
+
+export type ChatState = 'active' | 'composing' | 'paused' | 'inactive' | 'gone';
+export const CHAT_STATES: readonly ChatState[] = ['active', 'composing', 'paused', 'inactive', 'gone'];
+
+/** Either the last N messages (first join) or everything since a moment (rejoin). */
+export type HistoryRequest = { maxstanzas: number } | { since: Date };
+
+export interface JoinOptions { roomJid: string; nick: string; password: string; history: HistoryRequest }
+
+// XEP-0045 §7.2 (entering a room), §7.2.6 (password), §7.2.15 (history management)
+export function joinPresence({ roomJid, nick, password, history }: JoinOptions): Element {
+  const historyAttrs = 'since' in history ? { since: history.since.toISOString() } : { maxstanzas: history.maxstanzas };
+  return xml('presence', { to: `${roomJid}/${nick}` },
+    xml('x', { xmlns: NS.muc },
+      xml('password', {}, password),
+      xml('history', historyAttrs)));
+}
+
+// XEP-0045 §7.14 (leaving a room)
+export function leavePresence(roomJid: string, nick: string): Element {
+  return xml('presence', { to: `${roomJid}/${nick}`, type: 'unavailable' });
+}
+
+export interface GroupchatOptions { roomJid: string; id: string; body?: string; state?: ChatState }
+
+// XEP-0045 §7.4 groupchat message; XEP-0085 §5.1 chat state alongside (or
+// instead of) the body; XEP-0359 §3.1 origin-id so the room's reflection of
+// our own message can be matched to the pending line. A bare chat state is
+// not worth archiving (XEP-0334 §4.2 no-store).
+export function groupchat({ roomJid, id, body, state }: GroupchatOptions): Element {
+  return xml('message', { type: 'groupchat', to: roomJid, id },
+    body !== undefined && xml('body', {}, body),
+    state && xml(state, { xmlns: NS.chatStates }),
+    body !== undefined ? xml('origin-id', { xmlns: NS.sid, id }) : xml('no-store', { xmlns: NS.hints }));
+}

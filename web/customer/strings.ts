@@ -1,0 +1,62 @@
+// Every text the customer sees, in one place so the page can be translated
+// by replacing this module. Functions take the variable parts.
+
+export const strings = {
+  lang: 'en',
+  pageTitle: (room: string) => `${room} · Chat`,
+  loading: 'Loading…',
+  noscript: 'This chat needs JavaScript.',
+
+  // Room loading
+  roomNotFound: 'This chat is not available.',
+  roomLoadFailed: 'The chat could not be loaded. Please check your connection.',
+  tryAgain: 'Try again',
+
+  // Contact form
+  formIntro: 'Tell us how we can help and we will connect you with someone.',
+  fieldLabels: { name: 'Your name', email: 'Email', message: 'How can we help?' },
+  requiredMark: '*',
+  requiredHint: 'Fields marked * are required.',
+  start: 'Start chat',
+  starting: 'Starting…',
+  errRequired: 'This field is required.',
+  errEmail: 'Please enter a valid email address.',
+  errTooLong: (max: number) => `Please keep this under ${max} characters.`,
+  startFailed: 'The chat could not be started. Please try again.',
+
+  // Chat
+  logLabel: 'Conversation',
+  composeLabel: 'Your message',
+  composePlaceholder: 'Type your message…',
+  send: 'Send',
+  end: 'End chat',
+  confirmEnd: 'End this conversation?',
+  endFailed: 'The conversation could not be ended. Please try again.',
+  you: 'You',
+  newConversation: 'Start a new conversation',
+  retry: 'Retry',
+  pending: 'Sending…',
+  notDelivered: 'Not delivered.',
+
+  // Status line
+  statusConnecting: 'Connecting…',
+  statusWaiting: 'Waiting for an agent…',
+  statusChatting: (nicks: string[]) => `Chatting with ${list(nicks)}`,
+  statusReconnecting: 'Reconnecting…',
+  statusEnded: 'Conversation ended',
+  statusFailed: 'Could not join the conversation',
+
+  // Notices
+  joined: (nick: string) => `${nick} joined the conversation`,
+  left: (nick: string) => `${nick} left the conversation`,
+  typing: (nicks: string[]) => nicks.length === 1 ? `${nicks[0]} is typing…` : `${list(nicks)} are typing…`,
+  ended: 'This conversation has ended.',
+  endedWithReason: (reason: string) => `This conversation has ended: ${reason}`,
+  joinFailed: 'We could not connect you to the conversation.',
+  unread: (n: number, title: string) => `(${n}) ${title}`,
+};
+
+function list(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
+}

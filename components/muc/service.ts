@@ -52,9 +52,17 @@ export class MucService {
     this.conn?.send(...els).catch((e: Error) => this.log.warn(`muc send: ${e.message}`));
   }
 
+  private readonly lanes = new Map<string, Promise<void>>();
+
+  /** Stanzas to one room are handled one after another, so storage order = fan-out order = arrival order. */
   private onStanza(el: Element): void {
-    const run = el.is('presence') ? handlePresence(this, el) : el.is('message') ? handleMessage(this, el) : null;
-    run?.catch((e: Error) => this.log.error(`muc ${el.name}: ${e.stack}`));
+    const handler = el.is('presence') ? handlePresence : el.is('message') ? handleMessage : null;
+    if (!handler) return;
+    const lane = localOf(el.attrs.to ?? '');
+    const prev = this.lanes.get(lane) ?? Promise.resolve();
+    const next = prev.then(() => handler(this, el)).catch((e: Error) => this.log.error(`muc ${el.name}: ${e.stack}`));
+    this.lanes.set(lane, next);
+    void next.then(() => { if (this.lanes.get(lane) === next) this.lanes.delete(lane); });
   }
 
   /** The room for a conversation node, loaded from the store when not in memory. */

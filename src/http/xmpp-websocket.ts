@@ -13,7 +13,8 @@ export function attachXmppWebsocket(app: FastifyInstance, opts: { upstream: stri
     if ((req.url ?? '').split('?')[0] !== '/xmpp-websocket') { socket.destroy(); return; }
     wss.handleUpgrade(req, socket, head, (client) => relay(client, opts));
   });
-  app.addHook('onClose', async () => { for (const c of wss.clients) c.terminate(); wss.close(); });
+  // Upgraded sockets are not Fastify's: end them before the server waits on them.
+  app.addHook('preClose', async () => { for (const c of wss.clients) c.terminate(); wss.close(); });
 }
 
 function relay(client: WebSocket, opts: { upstream: string; maxBytes: number; log: Logger }): void {

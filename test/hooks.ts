@@ -1,0 +1,9 @@
+// Mocha root hooks: the run's throwaway servers stop after the last test.
+import { stopTestEnv } from './support/env.js';
+
+export const mochaHooks = {
+  async afterAll(this: Mocha.Context) {
+    this.timeout(30_000);
+    await stopTestEnv();
+  },
+};

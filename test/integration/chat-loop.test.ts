@@ -1,0 +1,86 @@
+// The core loop on real Prosody + PostgreSQL: customer over /xmpp-websocket,
+// agents as XMPP clients, offers, first join wins, messages, typing, close.
+import { expect } from 'chai';
+import { customer, onlineAgent, startStack, untilAvailable, waitUntil, type Stack } from '../support/stack.js';
+import { errorCondition, errorText, groupchat, isBody, isInvite, isPresenceError, isSelfPresence, joinPresence, NS_CHATSTATES, NS_MUC_USER, xml } from '../support/xmpp.js';
+
+describe('chat loop (Prosody + PostgreSQL)', function () {
+  this.timeout(60_000);
+  let stack: Stack;
+  before(async () => { stack = await startStack(); });
+  after(async () => { await stack?.stop(); });
+
+  it('prints the bootstrap administrator credentials once', () => {
+    expect(stack.printed.join('\n')).to.match(/admin@localhost[\s\S]*Password: \S{16}/);
+  });
+
+  it('offers to every available agent, the first join wins, the second is refused, messages and typing flow, close ends it', async () => {
+    const alice = await onlineAgent(stack, 'Alice');
+    const bob = await onlineAgent(stack, 'Bob');
+    await untilAvailable(stack, alice.jid);
+    await untilAvailable(stack, bob.jid);
+
+    const cust = await customer(stack);
+    const inviteA = await alice.client.waitFor(isInvite(cust.roomJid), 10_000, 'offer to Alice');
+    const inviteB = await bob.client.waitFor(isInvite(cust.roomJid), 10_000, 'offer to Bob');
+    for (const inv of [inviteA, inviteB]) {
+      const body = inv.getChildText('body') ?? '';
+      expect(body).to.include('Jane Doe').and.include('General').and.include('Hello, I need help').and.include('decline');
+      expect(inv.getChild('x', 'jabber:x:conference')?.attrs.jid).to.equal(cust.roomJid);
+      expect(inv.getChild('x', NS_MUC_USER)?.getChildText('password')).to.equal(cust.password);
+    }
+
+    await alice.client.send(joinPresence(cust.roomJid, 'Alice', cust.password));
+    await alice.client.waitFor(isSelfPresence(cust.roomJid), 10_000, 'Alice joined');
+    // The form's first message is in the history the agent gets on join.
+    await alice.client.waitFor((el) => isBody(`${cust.roomJid}/Jane Doe`, 'Hello, I need help')(el) && !!el.getChild('delay', 'urn:xmpp:delay'));
+    await bob.client.waitFor(isBody(stack.cfg.deskDomain), 10_000, 'withdrawal notice to Bob');
+
+    await bob.client.send(joinPresence(cust.roomJid, 'Bob', cust.password));
+    const refused = await bob.client.waitFor(isPresenceError(cust.roomJid), 10_000, 'late join refused');
+    expect(errorCondition(refused)).to.equal('registration-required');
+    expect(errorText(refused)).to.include('Alice');
+
+    // The customer sees the agent arrive.
+    await cust.client.waitFor((el) => el.is('presence') && el.attrs.from === `${cust.roomJid}/Alice` && el.attrs.type === undefined);
+
+    // Messages both ways, in order, each with a stanza-id from the room.
+    for (let i = 1; i <= 5; i++) await cust.client.send(groupchat(cust.roomJid, `customer ${i}`));
+    for (let i = 1; i <= 5; i++) {
+      const m = await alice.client.waitFor(isBody(`${cust.roomJid}/Jane Doe`, `customer ${i}`));
+      expect(m.getChild('stanza-id', 'urn:xmpp:sid:0')?.attrs.by).to.equal(cust.roomJid);
+    }
+    await alice.client.send(groupchat(cust.roomJid, 'Hi Jane, how can I help?'));
+    await cust.client.waitFor(isBody(`${cust.roomJid}/Alice`, 'Hi Jane, how can I help?'));
+
+    // Typing indicators both ways (XEP-0085).
+    const typing = (from: string) => (el: import('../support/xmpp.js').Element) => el.is('message') && el.attrs.from === from && !!el.getChild('composing', NS_CHATSTATES);
+    await cust.client.send(xml('message', { to: cust.roomJid, type: 'groupchat' }, xml('composing', { xmlns: NS_CHATSTATES })));
+    await alice.client.waitFor(typing(`${cust.roomJid}/Jane Doe`), 10_000, 'customer typing');
+    await alice.client.send(xml('message', { to: cust.roomJid, type: 'groupchat' }, xml('composing', { xmlns: NS_CHATSTATES })));
+    await cust.client.waitFor(typing(`${cust.roomJid}/Alice`), 10_000, 'agent typing');
+
+    // /close is a command: the customer never sees it; the room is destroyed.
+    await alice.client.send(groupchat(cust.roomJid, '/close'));
+    const destroyed = await cust.client.waitFor((el) => el.is('presence') && el.attrs.type === 'unavailable' && !!el.getChild('x', NS_MUC_USER)?.getChild('destroy'));
+    expect(destroyed.getChild('x', NS_MUC_USER)?.getChild('destroy')?.getChildText('reason')).to.include('closed');
+    expect(cust.client.stanzas.some((el) => el.getChildText('body') === '/close')).to.equal(false);
+
+    const conv = (await stack.sb.db.query('SELECT status, closed_at, accepted_at, disposition, closed_by FROM conversations WHERE id = $1', [cust.id])).rows[0];
+    expect(conv.status).to.equal('closed');
+    expect(conv.closed_at).to.be.instanceOf(Date);
+    expect(conv.accepted_at).to.be.instanceOf(Date);
+    expect(conv.disposition).to.equal('served');
+    expect(conv.closed_by).to.equal(alice.jid);
+    const bodies = (await stack.sb.db.query('SELECT sender_kind, body FROM messages WHERE conversation_id = $1 ORDER BY seq', [cust.id])).rows;
+    expect(bodies.filter((m) => m.sender_kind === 'customer').map((m) => m.body)).to.deep.equal(['Hello, I need help', 'customer 1', 'customer 2', 'customer 3', 'customer 4', 'customer 5']);
+    expect(bodies.some((m) => m.body === 'Hi Jane, how can I help?')).to.equal(true);
+    expect(bodies.some((m) => m.body === '/close')).to.equal(false);
+
+    // The closed room no longer admits the guest.
+    await cust.client.send(joinPresence(cust.roomJid, 'Jane Doe', cust.password));
+    const gone = await cust.client.waitFor(isPresenceError(cust.roomJid));
+    expect(errorCondition(gone)).to.equal('gone');
+    await Promise.all([alice.client.stop(), bob.client.stop(), cust.client.stop()]);
+  });
+});

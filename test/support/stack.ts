@@ -8,7 +8,7 @@ import { freshDatabase, testEnv, type TestEnv } from './env.js';
 import { freePort } from './ports.js';
 import { joinPresence, TestClient, isSelfPresence } from './xmpp.js';
 
-export interface Stack { env: TestEnv; sb: Switchboard; cfg: Config; printed: string[]; databaseUrl: string; stop(): Promise<void> }
+export interface Stack { env: TestEnv; sb: Switchboard; cfg: Config; printed: string[]; databaseUrl: string; clients: TestClient[]; stop(): Promise<void> }
 
 export async function startStack(overrides: Partial<Config> = {}, databaseUrl?: string): Promise<Stack> {
   const env = await testEnv();
@@ -22,7 +22,11 @@ export async function startStack(overrides: Partial<Config> = {}, databaseUrl?: 
     accounts: { register: (jid, pw) => registerAccount(env.prosody.paths.configFile, jid, pw) },
     print: (t) => printed.push(t),
   });
-  return { env, sb, cfg, printed, databaseUrl: url, stop: () => sb.close() };
+  const clients: TestClient[] = [];
+  return {
+    env, sb, cfg, printed, databaseUrl: url, clients,
+    async stop() { await Promise.all(clients.splice(0).map((c) => c.stop())); await sb.close(); },
+  };
 }
 
 let agentSeq = 0;
@@ -31,6 +35,7 @@ export async function onlineAgent(stack: Stack, name: string, opts: { maxChats?:
   const local = `${name.toLowerCase()}${process.pid}x${++agentSeq}`;
   const { agent } = await stack.sb.agents.create({ name, jid: `${local}@${stack.cfg.xmppDomain}`, password: 'agent-password', maxChats: opts.maxChats });
   const client = await TestClient.agent({ port: stack.cfg.xmppC2sPort, jid: agent.jid, password: 'agent-password' });
+  stack.clients.push(client);
   const { xml } = await import('./xmpp.js');
   await client.send(xml('presence', {}, opts.show ? xml('show', {}, opts.show) : null));
   return { client, jid: agent.jid, nick: agent.nickname, id: agent.id };
@@ -50,6 +55,7 @@ export async function customer(stack: Stack, form: Record<string, unknown> = { n
   if (res.status !== 201) throw new Error(`start conversation: ${res.status} ${await res.text()}`);
   const started = await res.json() as { id: string; roomJid: string; password: string; nick: string; customerToken: string; guestDomain: string };
   const client = await TestClient.guest({ url: `ws://127.0.0.1:${stack.cfg.httpPort}/xmpp-websocket`, domain: started.guestDomain });
+  stack.clients.push(client);
   await client.send(joinPresence(started.roomJid, started.nick, started.password));
   await client.waitFor(isSelfPresence(started.roomJid), 10_000, 'customer self-presence');
   return { client, ...started };

@@ -105,9 +105,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const file = env.SWITCHBOARD_CONFIG ?? resolve('config/switchboard.json');
   let fromFile: Record<string, unknown> = {};
   if (existsSync(file)) {
-    try { fromFile = JSON.parse(readFileSync(file, 'utf8')); } catch (e) {
+    let parsed: unknown;
+    try { parsed = JSON.parse(readFileSync(file, 'utf8')); } catch (e) {
       throw new ConfigError(`config: ${file} is not valid JSON (${(e as Error).message})`);
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ConfigError(`config: ${file} must contain a JSON object of settings`);
+    fromFile = parsed as Record<string, unknown>;
     const known = new Set(SETTINGS.map((s) => s.key as string));
     for (const k of Object.keys(fromFile)) if (!known.has(k)) throw new ConfigError(`config: unknown setting "${k}" in ${file}`);
   } else if (env.SWITCHBOARD_CONFIG) {

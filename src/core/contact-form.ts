@@ -36,6 +36,10 @@ export function validateContact(settings: RoomSettings, input: ContactInput): Co
 
 /** A MUC nickname from the customer's name: printable, bounded, never empty. */
 export function customerNick(name: string): string {
-  const cleaned = name.replace(/[\p{Cc}\p{Cf}/@]/gu, '').replace(/\s+/g, ' ').trim().slice(0, 40);
+  const spaced = name.replace(/\s+/gu, ' ').replace(/[\p{Cc}\p{Cf}\p{Cs}/@]/gu, '');
+  // At most 40 UTF-16 units, cut between code points so no character is split in half.
+  let cut = '';
+  for (const ch of spaced.trim()) { if (cut.length + ch.length > 40) break; cut += ch; }
+  const cleaned = cut.trim();
   return cleaned || 'Customer';
 }

@@ -3,7 +3,8 @@ export interface OfferText { customer: string; email: string | null; room: strin
 
 export function offerText(o: OfferText): string {
   const who = o.email ? `${o.customer} <${o.email}>` : o.customer;
-  const first = o.firstMessage ? `\n“${o.firstMessage.length > 300 ? o.firstMessage.slice(0, 299) + '…' : o.firstMessage}”` : '';
+  const chars = Array.from(o.firstMessage ?? ''); // code points: never split a character
+  const first = chars.length ? `\n“${chars.length > 300 ? chars.slice(0, 299).join('') + '…' : chars.join('')}”` : '';
   return `New chat from ${who} via ${o.room}.${first}\n` +
     `To accept, join the room ${o.roomJid} (accept the invitation). ` +
     `To decline, decline the invitation or reply "decline" to this message. ` +

@@ -84,3 +84,55 @@ describe('chat loop (Prosody + PostgreSQL)', function () {
     await Promise.all([alice.client.stop(), bob.client.stop(), cust.client.stop()]);
   });
 });
+
+describe('chat loop with a slixmpp agent (python3-slixmpp, a second XMPP stack)', function () {
+  this.timeout(60_000);
+  let stack: Stack;
+  before(async () => { stack = await startStack(); });
+  after(async () => { await stack?.stop(); });
+
+  it('the slixmpp agent wins the chat, the @xmpp/client agent is refused, messages/typing/close work', async () => {
+    const { SlixAgent } = await import('../clients/slix.js');
+    const { agent } = await stack.sb.agents.create({ name: 'Sam Slix', jid: `sam${process.pid}@${stack.cfg.xmppDomain}`, password: 'slix-password' });
+    const sam = await SlixAgent.start({ jid: agent.jid, password: 'slix-password', host: '127.0.0.1', port: stack.cfg.xmppC2sPort, mech: 'PLAIN' });
+    try {
+      const other = await onlineAgent(stack, 'Xena');
+      await untilAvailable(stack, agent.jid);
+      await untilAvailable(stack, other.jid);
+      const cust = await customer(stack, { name: 'Quinn', email: 'quinn@example.com', message: 'Is my order shipped?' });
+
+      const inv = await sam.waitFor((e) => e.event === 'invite' && e.room === cust.roomJid, 10_000);
+      expect(String(inv.body)).to.include('Quinn').and.include('Is my order shipped?');
+      await other.client.waitFor(isInvite(cust.roomJid));
+
+      await sam.command({ cmd: 'join', room: cust.roomJid, nick: 'Sam', password: inv.password });
+      await sam.waitFor((e) => e.event === 'joined' && e.room === cust.roomJid, 10_000);
+      await other.client.send(joinPresence(cust.roomJid, 'Xena', cust.password));
+      expect(errorCondition(await other.client.waitFor(isPresenceError(cust.roomJid)))).to.equal('registration-required');
+
+      for (let i = 1; i <= 3; i++) await cust.client.send(groupchat(cust.roomJid, `q${i}`));
+      const got: string[] = [];
+      for (let i = 1; i <= 3; i++) {
+        const e = await sam.waitFor((x) => x.event === 'groupchat' && x.room === cust.roomJid && x.nick === 'Quinn' && !x.delayed, 10_000);
+        got.push(String(e.body));
+        expect(e.stanzaId).to.be.a('string');
+      }
+      expect(got).to.deep.equal(['q1', 'q2', 'q3']);
+      await sam.command({ cmd: 'chatstate', room: cust.roomJid, state: 'composing' });
+      await cust.client.waitFor((el) => el.attrs.from === `${cust.roomJid}/Sam` && !!el.getChild('composing', NS_CHATSTATES));
+      await sam.command({ cmd: 'say', room: cust.roomJid, body: 'Yes, it left this morning.' });
+      await cust.client.waitFor(isBody(`${cust.roomJid}/Sam`, 'Yes, it left this morning.'));
+      await cust.client.send(xml('message', { to: cust.roomJid, type: 'groupchat' }, xml('composing', { xmlns: NS_CHATSTATES })));
+      await sam.waitFor((e) => e.event === 'chatstate' && e.nick === 'Quinn' && e.state === 'composing', 10_000);
+
+      await sam.command({ cmd: 'say', room: cust.roomJid, body: '!close' });
+      await sam.waitFor((e) => e.event === 'presence' && e.room === cust.roomJid && e.type === 'unavailable' && typeof e.destroy === 'string', 10_000);
+      await cust.client.waitFor((el) => el.is('presence') && !!el.getChild('x', NS_MUC_USER)?.getChild('destroy'));
+      const rows = (await stack.sb.db.query('SELECT sender_kind, body FROM messages WHERE conversation_id = $1 ORDER BY seq', [cust.id])).rows;
+      expect(rows.filter((r) => r.sender_kind !== 'system').map((r) => r.body)).to.deep.equal(['Is my order shipped?', 'q1', 'q2', 'q3', 'Yes, it left this morning.']);
+      expect((await stack.sb.db.query('SELECT status FROM conversations WHERE id = $1', [cust.id])).rows[0].status).to.equal('closed');
+    } finally {
+      await sam.stop();
+    }
+  });
+});

@@ -5,11 +5,11 @@
 // Run from the repo root: `node dist/scripts/build-web.js` (part of `npm run build`).
 // The server serves customer.html at /c/:slug (replacing __ROOM_SLUG__) and
 // the rest under /assets/.
-import { build } from 'esbuild';
+import { build, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 
 const root = process.cwd();
 const srcDir = join(root, 'web', 'customer');
@@ -17,6 +17,21 @@ const outDir = join(root, 'dist', 'public');
 
 // Browsers of the last few years; the page uses ES modules, so nothing older matters.
 const TARGETS = ['es2020', 'chrome100', 'edge100', 'firefox100', 'safari15'];
+
+/**
+ * @xmpp/resolve's package.json maps "./lib/dns" to false for browsers (DNS SRV
+ * lookups need Node), but its code imports "./lib/dns.js", which that mapping
+ * does not catch in esbuild. Apply the package's intent by hand; we always
+ * pass a ws(s):// service, so resolution never runs anyway.
+ */
+const noNodeDns: Plugin = {
+  name: 'xmpp-resolve-no-dns',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/lib\/dns\.js$/ }, (args) =>
+      args.importer.includes(`${sep}@xmpp${sep}resolve${sep}`) ? { path: 'dns', namespace: 'browser-stub' } : undefined);
+    b.onLoad({ filter: /.*/, namespace: 'browser-stub' }, () => ({ contents: 'export const resolve = undefined;', loader: 'js' }));
+  },
+};
 
 async function bundleScript(): Promise<void> {
   await build({
@@ -30,6 +45,7 @@ async function bundleScript(): Promise<void> {
     target: TARGETS,
     tsconfig: join(root, 'web', 'tsconfig.json'),
     legalComments: 'linked',
+    plugins: [noNodeDns],
     logLevel: 'warning',
   });
 }

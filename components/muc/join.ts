@@ -2,7 +2,7 @@
 // join sequence — others' presence, ours broadcast, self-presence (110),
 // history, subject. Presence without the MUC <x/> from an occupant is a
 // status change; type=unavailable is an exit.
-import { saveOccupant } from '../../src/db/repos/occupants.js';
+import { removeOccupant, saveOccupant } from '../../src/db/repos/occupants.js';
 import { texts } from '../../src/core/texts.js';
 import { localOf, resourceOf, xml, type Element } from '../xmpp.js';
 import { joinError } from './errors.js';
@@ -47,8 +47,16 @@ async function join(muc: MucService, p: Element, node: string, requestedNick: st
   room.conversation = admission.conversation;
   // A nick belongs to one bare JID; the same person may join from several clients.
   let nick = admission.nick;
-  const holder = byNick(room, nick).find((o) => bareJid(o.realJid) !== bareJid(from));
-  if (holder) {
+  const holders = byNick(room, nick).filter((o) => bareJid(o.realJid) !== bareJid(from));
+  if (holders.length > 0 && admission.kind === 'customer' && holders.every((o) => o.kind === 'customer')) {
+    // The customer came back on a new anonymous session (reload, network drop) while
+    // the old one lingers: whoever holds the room password takes the nick over.
+    for (const old of holders) {
+      room.occupants.delete(old.realJid);
+      await removeOccupant(muc.db, node, old.realJid);
+      muc.send(occupantPresence(room, old, old, { type: 'unavailable', codes: [110] }));
+    }
+  } else if (holders.length > 0) {
     if (admission.kind === 'customer') { muc.send(joinError(p, 'cancel', 'conflict', 'That nickname is already in use in this conversation.')); return; }
     nick = `${nick} (${admission.kind})`;
   }

@@ -31,6 +31,9 @@ const DB = 'switchboard';
 
 /** Create a cluster in `dir` (owned by the run-as user) with a generated password. */
 export function initCluster(dir: string, who: RunAs, fast = false): void {
+  // The parent stays traversable for the postgres user; the cluster itself is theirs alone.
+  mkdirSync(join(dir, '..'), { recursive: true, mode: 0o755 });
+  chmodSync(join(dir, '..'), 0o755);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (who.uid !== undefined) chownSync(dir, who.uid, who.gid!);
   const password = randomBytes(18).toString('base64url');

@@ -37,7 +37,10 @@ const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/
 export async function getRoom(slug: string): Promise<RoomPublic> {
   const res = await fetch(`/api/v1/rooms/${encodeURIComponent(slug)}/public`, { headers: { Accept: 'application/json' } });
   if (!res.ok) throw await toError(res);
-  return await res.json() as RoomPublic;
+  const room = await res.json() as RoomPublic;
+  // A field the server leaves out is shown and optional, never a crash.
+  const form = Object.fromEntries(FIELDS.map((f) => [f, { hidden: room.form?.[f]?.hidden === true, mandatory: room.form?.[f]?.mandatory === true }]));
+  return { ...room, form: form as RoomPublic['form'] };
 }
 
 export async function createConversation(slug: string, form: ContactForm): Promise<ConversationTicket> {

@@ -68,8 +68,9 @@ export class ChatView {
     return li;
   }
 
-  addNotice(text: string): void {
-    this.append(h('li', { class: 'notice' }, text));
+  /** A line from the room rather than a person; `important` for what changes the conversation (its end, a failure). */
+  addNotice(text: string, important = false): void {
+    this.append(h('li', { class: important ? 'notice important' : 'notice' }, text));
   }
 
   setPending(li: HTMLLIElement, pending: boolean): void {

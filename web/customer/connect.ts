@@ -1,14 +1,12 @@
 // The XMPP connection: anonymous login on the guest vhost over the page's own
-// origin, reconnecting on its own (each time a new anonymous session, unless
-// stream management resumes the old one) until stop().
+// origin. After a drop it logs in again by itself (a new anonymous session,
+// so the room must be joined again) until stop().
 import { client, xml, type Element } from '@xmpp/client';
 import { randomId } from './dom.js';
 
 export interface ConnectionHandlers {
   /** Logged in on a new session: join the room. */
   online(): void;
-  /** The old session was resumed (XEP-0198): still in the room. */
-  resumed(): void;
   /** The connection dropped; a reconnect is scheduled. */
   down(): void;
   stanza(stanza: Element): void;
@@ -22,6 +20,11 @@ export interface Connection {
 
 const FIRST_DELAY_MS = 1_000;
 const MAX_DELAY_MS = 15_000;
+/** A dead socket can look open for minutes (sleeping laptop, lost Wi-Fi): ping to find out. */
+const PING_EVERY_MS = 30_000;
+const PING_TIMEOUT_MS = 10_000;
+const NS_STREAMS = 'http://etherx.jabber.org/streams';
+const NS_SM = 'urn:xmpp:sm:3';
 
 export function connect(opts: { websocketPath: string; guestDomain: string }, handlers: ConnectionHandlers): Connection {
   const scheme = location.protocol === 'https:' ? 'wss://' : 'ws://';
@@ -33,27 +36,52 @@ export function connect(opts: { websocketPath: string; guestDomain: string }, ha
   });
   let online = false;
   let stopped = false;
+  let pingTimer: ReturnType<typeof setTimeout> | undefined;
+
+  // XEP-0198 cannot help an anonymous client: logging in again makes a new
+  // user, so the old session is never resumed (Prosody's mod_smacks finds it
+  // by username), yet it would hibernate for minutes, still holding our nick
+  // in the room. Hide the feature before @xmpp/stream-management sees it.
+  xmpp.prependListener('element', (el) => {
+    if (el.is('features', NS_STREAMS)) el.children = el.children.filter((c) => typeof c === 'string' || !c.is('sm', NS_SM));
+  });
 
   xmpp.on('error', (err) => { console.debug('xmpp:', err.message); });
   xmpp.on('stanza', (stanza) => handlers.stanza(stanza));
   xmpp.on('online', () => {
     online = true;
     xmpp.reconnect.delay = FIRST_DELAY_MS;
+    schedulePing();
     handlers.online();
-  });
-  xmpp.streamManagement.on('resumed', () => {
-    online = true;
-    xmpp.reconnect.delay = FIRST_DELAY_MS;
-    handlers.resumed();
   });
   xmpp.on('status', (status) => {
     if (status !== 'disconnect' || stopped) return;
+    clearTimeout(pingTimer);
     // Back off while the server stays away; @xmpp/reconnect reads the delay on each attempt.
-    if (online) xmpp.reconnect.delay = FIRST_DELAY_MS;
-    else xmpp.reconnect.delay = Math.min(xmpp.reconnect.delay * 2, MAX_DELAY_MS);
+    xmpp.reconnect.delay = online ? FIRST_DELAY_MS : Math.min(xmpp.reconnect.delay * 2, MAX_DELAY_MS);
     online = false;
     handlers.down();
   });
+
+  // XEP-0199 §4.2 client-to-server ping. Any answer, even an error, proves the link.
+  function schedulePing(delay = PING_EVERY_MS): void {
+    clearTimeout(pingTimer);
+    pingTimer = setTimeout(() => void ping(), delay);
+  }
+  async function ping(): Promise<void> {
+    if (!online) return;
+    try {
+      await xmpp.iqCaller.request(xml('iq', { type: 'get', to: opts.guestDomain }, xml('ping', { xmlns: 'urn:xmpp:ping' })), PING_TIMEOUT_MS);
+    } catch (err) {
+      if (err instanceof Error && err.name === 'TimeoutError' && online) {
+        xmpp.disconnect().catch(() => {}); // @xmpp/reconnect takes over
+        return;
+      }
+    }
+    schedulePing();
+  }
+  // Back from a sleeping tab or laptop: check now rather than in 30 s.
+  document.addEventListener('visibilitychange', () => { if (!document.hidden && online) schedulePing(0); });
 
   // A failed first attempt is retried by @xmpp/reconnect like a dropped connection.
   xmpp.start().catch(() => {});
@@ -67,6 +95,7 @@ export function connect(opts: { websocketPath: string; guestDomain: string }, ha
     async stop() {
       stopped = true;
       online = false;
+      clearTimeout(pingTimer);
       xmpp.reconnect.stop();
       await xmpp.stop().catch(() => {});
     },

@@ -24,14 +24,17 @@ const HISTORY_WAIT_MS = 2_000;
  */
 const TRANSIENT = new Set(['service-unavailable', 'remote-server-not-found', 'remote-server-timeout',
   'internal-server-error', 'recipient-unavailable', 'resource-constraint', 'conflict']);
+/** Conflicts on our own nick before joining under a variant of it, and the last variant tried. */
+const CONFLICTS_BEFORE_VARIANT = 2;
+const LAST_VARIANT = 9;
 /** XEP-0045 §9.1 banned, §9.3 kicked, §9.5/§9.6 removed by an affiliation change or members-only. */
 const REMOVED = ['301', '307', '321', '322'];
 
 export interface ConversationOptions {
   ticket: ConversationTicket;
   agentLabel: string;
-  /** The conversation is over for good: forget it. */
-  ended(): void;
+  /** The ticket will never work again (conversation over, or refused): forget it. */
+  forget(): void;
   /** The customer wants the contact form again. */
   restart(): void;
   /** An agent said something live (for an unread marker). */
@@ -44,6 +47,9 @@ export class Conversation {
   readonly view: ChatView;
   private phase: Phase = 'joining';
   private nick: string;
+  /** Every nick we have used: lines from any of them are the customer's. */
+  private readonly ownNicks = new Set<string>();
+  private conflicts = 0;
   private everJoined = false;
   /** Other occupants, as of the last completed join. */
   private occupants = new Set<string>();
@@ -64,6 +70,9 @@ export class Conversation {
 
   constructor(private readonly o: ConversationOptions) {
     this.nick = o.ticket.nick;
+    // Variants too: after a reload, history may hold lines a variant of ours wrote.
+    this.ownNicks.add(this.nick);
+    for (let n = CONFLICTS_BEFORE_VARIANT; n <= LAST_VARIANT; n++) this.ownNicks.add(strings.nickVariant(this.nick, n));
     this.view = new ChatView({
       send: (text) => { this.typingOut.sent(); this.outbox.add(text); },
       input: (text) => { if (this.canSend()) this.typingOut.input(text); },
@@ -81,11 +90,15 @@ export class Conversation {
     });
     this.conn = connect(o.ticket, {
       online: () => this.beginJoin(),
-      resumed: () => { this.updateStatus(); if (this.phase === 'joined') this.outbox.flush(); },
       down: () => { this.typingIn.clear(); this.typingOut.reset(); this.updateStatus(); },
       stanza: (stanza) => this.onStanza(stanza),
     });
     this.updateStatus();
+  }
+
+  private useNick(nick: string): void {
+    this.nick = nick;
+    this.ownNicks.add(nick);
   }
 
   private canSend(): boolean { return this.phase === 'joined' && this.conn.online; }
@@ -94,6 +107,8 @@ export class Conversation {
   private beginJoin(): void {
     if (this.phase === 'closed' || this.phase === 'failed') return;
     this.phase = 'joining';
+    this.nick = this.o.ticket.nick;
+    this.conflicts = 0;
     this.incoming = new Set();
     this.joinStartedAt = Date.now();
     this.shownBeforeJoin = new Set(this.seenUnstamped);
@@ -119,7 +134,7 @@ export class Conversation {
       case 'presence-error': return this.onJoinError(ev.error);
       case 'message': return this.onMessage(ev);
       case 'message-error': return this.onMessageError(ev.id, ev.error);
-      case 'chat-state': if (ev.nick !== this.nick) this.typingIn.state(ev.nick, ev.state); return;
+      case 'chat-state': if (!this.ownNicks.has(ev.nick)) this.typingIn.state(ev.nick, ev.state); return;
       case 'subject': return this.historyDone();
     }
   }
@@ -127,7 +142,7 @@ export class Conversation {
   private onSelfPresence(ev: Extract<RoomEvent, { kind: 'presence' }>): void {
     if (ev.destroyed) return this.close(ev.destroyed.reason); // XEP-0045 §10.9
     if (!ev.available) {
-      if (ev.newNick) { this.nick = ev.newNick; return; } // §7.6: the new presence follows
+      if (ev.newNick) { this.useNick(ev.newNick); return; } // §7.6: the new presence follows
       if (REMOVED.some((c) => ev.codes.has(c))) return this.close(ev.reason);
       // Anything else (e.g. 332, the service shutting down): come back in a moment.
       this.phase = 'joining';
@@ -135,7 +150,7 @@ export class Conversation {
       this.joinTimer = setTimeout(() => { if (this.conn.online) this.beginJoin(); }, JOIN_RETRY_MS);
       return;
     }
-    this.nick = ev.nick; // the room may have rewritten it (status 210)
+    this.useNick(ev.nick); // the room may have rewritten it (status 210)
     if (this.phase === 'joined') return;
     clearTimeout(this.joinTimer);
     this.phase = 'joined';
@@ -147,7 +162,7 @@ export class Conversation {
   }
 
   private onOccupant(ev: Extract<RoomEvent, { kind: 'presence' }>): void {
-    if (ev.nick === this.nick) return; // a lingering session of ours is not an agent
+    if (this.ownNicks.has(ev.nick)) return; // a lingering session of ours is not an agent
     const live = this.phase === 'joined';
     const set = live ? this.occupants : this.incoming;
     if (ev.available) {
@@ -172,13 +187,25 @@ export class Conversation {
   private onJoinError(error: StanzaError): void {
     if (error.condition === 'gone') return this.close(error.text);
     if (this.phase !== 'joining') return;
+    // §7.2.9: our nick is taken, most likely by our previous session, which the
+    // server has not seen drop yet (that can take minutes): take a variant.
+    if (error.condition === 'conflict' && ++this.conflicts >= CONFLICTS_BEFORE_VARIANT) {
+      this.useNick(strings.nickVariant(this.o.ticket.nick, Math.min(this.conflicts, LAST_VARIANT)));
+    }
     if (TRANSIENT.has(error.condition) && Date.now() - this.joinStartedAt < JOIN_GIVE_UP_MS) {
       this.joinTimer = setTimeout(() => { if (this.conn.online) this.sendJoin(); }, JOIN_RETRY_MS);
       return;
     }
+    // Refused for good (or the server stayed away too long): stop, and let the
+    // customer start over. A reload retries the same conversation unless the refusal was final.
     this.phase = 'failed';
-    this.view.addNotice(error.text ?? strings.joinFailed);
+    clearTimeout(this.historyTimer);
+    this.outbox.dispose();
+    this.view.addNotice(error.text ?? strings.joinFailed, true);
+    this.view.close();
     this.updateStatus();
+    void this.conn.stop();
+    if (!TRANSIENT.has(error.condition)) this.o.forget();
   }
 
   private onMessage(ev: Extract<RoomEvent, { kind: 'message' }>): void {
@@ -195,7 +222,7 @@ export class Conversation {
     if (!this.lastSeen || time > this.lastSeen) this.lastSeen = time;
 
     if (ev.nick === undefined) return this.view.addNotice(ev.body);
-    const mine = ev.nick === this.nick;
+    const mine = this.ownNicks.has(ev.nick);
     if (mine && this.outbox.delivered(ev.originId)) return;
     this.view.addLine({ mine, nick: mine ? strings.you : ev.nick, body: ev.body, time, label: this.o.agentLabel });
     if (!mine) {
@@ -228,7 +255,7 @@ export class Conversation {
       this.close();
     } catch {
       if (this.phase === 'closed') return;
-      this.view.addNotice(strings.endFailed);
+      this.view.addNotice(strings.endFailed, true);
       this.view.setEndBusy(false);
     }
   }
@@ -242,11 +269,11 @@ export class Conversation {
     this.outbox.dispose();
     this.typingOut.reset();
     this.typingIn.clear();
-    this.view.addNotice(reason ? strings.endedWithReason(reason) : strings.ended);
+    this.view.addNotice(reason ? strings.endedWithReason(reason) : strings.ended, true);
     this.view.close();
     this.updateStatus();
     void this.conn.stop();
-    this.o.ended();
+    this.o.forget();
   }
 
   private updateStatus(): void {

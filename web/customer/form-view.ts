@@ -18,12 +18,12 @@ export class FormView {
   private readonly startButton = h('button', { id: 'start', type: 'submit', class: 'primary' }, strings.start);
 
   constructor(private readonly room: RoomPublic, private readonly submit: (form: ContactForm) => Promise<void>) {
-    const fields = FIELDS.filter((f) => !room.form[f]?.hidden);
+    const fields = FIELDS.filter((f) => !room.form[f].hidden);
     const anyMandatory = fields.some((f) => room.form[f].mandatory);
     this.form.append(
       h('p', { class: 'intro' }, strings.formIntro),
       ...fields.map((f) => this.field(f)),
-      anyMandatory && h('p', { class: 'hint' }, strings.requiredHint),
+      ...(anyMandatory ? [h('p', { class: 'hint' }, strings.requiredHint)] : []),
       this.formError,
       this.startButton);
     this.form.addEventListener('submit', (e) => { e.preventDefault(); void this.onSubmit(); });

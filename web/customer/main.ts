@@ -7,7 +7,8 @@ import { FormView } from './form-view.js';
 import { forgetTicket, loadTicket, saveTicket } from './session.js';
 import { strings } from './strings.js';
 
-const PLACEHOLDER = '__ROOM' + '_SLUG__'; // split so a server-side replace never touches this file
+/** What the meta tag holds when the page is opened as built, without the server filling it in. */
+const PLACEHOLDER = '__ROOM_SLUG__';
 
 /** The server writes the slug into the page; a page opened as a plain file falls back on the URL. */
 function roomSlug(): string {
@@ -49,7 +50,7 @@ function showChat(slug: string, room: RoomPublic, ticket: ConversationTicket): v
   const conversation = new Conversation({
     ticket,
     agentLabel: room.agentLabel,
-    ended: () => forgetTicket(slug),
+    forget: () => forgetTicket(slug),
     restart: () => showForm(slug, room),
     attention: () => {
       if (!document.hidden) return;

@@ -5,7 +5,6 @@ export const strings = {
   lang: 'en',
   pageTitle: (room: string) => `${room} · Chat`,
   loading: 'Loading…',
-  noscript: 'This chat needs JavaScript.',
 
   // Room loading
   roomNotFound: 'This chat is not available.',
@@ -37,6 +36,9 @@ export const strings = {
   retry: 'Retry',
   pending: 'Sending…',
   notDelivered: 'Not delivered.',
+
+  /** Our name in the room when the usual one is still held by our previous connection. */
+  nickVariant: (nick: string, n: number) => `${nick} (${n})`,
 
   // Status line
   statusConnecting: 'Connecting…',

@@ -28,17 +28,20 @@ declare module '@xmpp/client' {
     jid: Jid | null;
     start(): Promise<Jid>;
     stop(): Promise<unknown>;
+    /** Closes the connection without stopping @xmpp/reconnect. */
+    disconnect(): Promise<unknown>;
     send(stanza: Element): Promise<void>;
     on(event: 'stanza', listener: (stanza: Element) => void): this;
     on(event: 'online', listener: (jid: Jid) => void): this;
     on(event: 'status', listener: (status: Status) => void): this;
     on(event: 'error', listener: (error: Error) => void): this;
     on(event: 'offline', listener: () => void): this;
-    removeAllListeners(event?: string): this;
+    /** Every element from the server, stream features included, before stanza handling. */
+    prependListener(event: 'element', listener: (element: Element) => void): this;
     /** @xmpp/reconnect: retries `delay` ms after each disconnect until stop(). */
     reconnect: { delay: number; stop(): void };
-    /** @xmpp/stream-management (XEP-0198). */
-    streamManagement: { on(event: 'resumed', listener: () => void): unknown };
+    /** @xmpp/iq caller: resolves with the result, rejects on an error reply or a TimeoutError. */
+    iqCaller: { request(iq: Element, timeoutMs?: number): Promise<Element> };
   }
 
   export interface ClientOptions {

@@ -107,8 +107,7 @@ export class Conversations implements MucHooks, DeskHooks {
       await notice(this.deps.muc, room, offered ? texts.waiting(occ.nick) : texts.noAgent(occ.nick), { to: [occ] });
       return;
     }
-    const r = await this.routing.room(conv.roomId);
-    await notice(this.deps.muc, room, texts.agentJoined(occ.nick, r.settings.agentLabel));
+    // The agent's arrival shows as their occupant presence; no notice on top.
   }
 
   async left(room: RoomState, occ: Occupant): Promise<void> {

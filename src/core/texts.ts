@@ -14,7 +14,6 @@ export function offerText(o: OfferText): string {
 export const texts = {
   waiting: (name: string) => `Thanks, ${name}. An agent will be with you shortly — please keep this page open.`,
   noAgent: (name: string) => `Thanks, ${name}. All our agents are busy right now; you are in the queue and will be connected as soon as one is free.`,
-  agentJoined: (nick: string, label: string) => `${nick} (${label}) joined the conversation.`,
   offerTaken: (customer: string, room: string, by: string) => `The chat from ${customer} (${room}) was taken by ${by}. Nothing to do.`,
   offerExpired: (customer: string, room: string) => `The offer for the chat from ${customer} (${room}) expired. It went to the next agent.`,
   offerDeclined: (customer: string, room: string) => `You declined the chat from ${customer} (${room}).`,

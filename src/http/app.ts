@@ -2,6 +2,8 @@
 // schemas/http; OpenAPI at /openapi.json with a browsable UI at /docs.
 import { readdirSync, readFileSync } from 'node:fs';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config.js';
@@ -21,10 +23,20 @@ import { attachXmppWebsocket } from './xmpp-websocket.js';
 export interface Services { cfg: Config; db: Db; log: Logger; agents: AgentDirectory; conversations: Conversations; routing: Routing; desk: DeskService }
 
 export async function buildHttp(s: Services): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: false } } });
-  for (const f of readdirSync(repoPath('schemas', 'http')).filter((x) => x.endsWith('.json')).sort()) {
-    app.addSchema(JSON.parse(readFileSync(repoPath('schemas', 'http', f), 'utf8')));
-  }
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
+  // Query strings and params arrive as text and are coerced; JSON bodies are
+  // taken as sent, so ["A"] is not silently accepted where a string is due.
+  const shared = readdirSync(repoPath('schemas', 'http')).filter((x) => x.endsWith('.json')).sort()
+    .map((f) => JSON.parse(readFileSync(repoPath('schemas', 'http', f), 'utf8')) as { $id: string });
+  const makeAjv = (coerceTypes: boolean | 'array') => {
+    const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+    (addFormats as unknown as (a: Ajv) => void)(ajv);
+    for (const s of shared) ajv.addSchema(s);
+    return ajv;
+  };
+  const strict = makeAjv(false), coercing = makeAjv('array');
+  app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? strict : coercing).compile(schema));
+  for (const s of shared) app.addSchema(s);
   await app.register(swagger, {
     openapi: {
       info: { title: 'Switchboard API', version: '1' },

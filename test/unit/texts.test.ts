@@ -109,8 +109,7 @@ describe('texts: fixed messages', () => {
     expect(texts.offerDeclined('Ada', 'Sales')).to.equal('You declined the chat from Ada (Sales).');
   });
 
-  it('names the agent and label on join, and who closed', () => {
-    expect(texts.agentJoined('Bob', 'Support')).to.equal('Bob (Support) joined the conversation.');
+  it('names who closed', () => {
     expect(texts.closedByAgent('Bob')).to.match(/^Bob closed the conversation\./);
     expect(texts.closedByCustomer('Ada')).to.equal('Ada ended the conversation.');
     expect(texts.unknownCommand('/foo')).to.include('"/foo"');

@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createConnection } from 'node:net';
 import { createInterface } from 'node:readline';
+import { existsSync } from 'node:fs';
 import type { Logger } from '../log.js';
 
 export interface ChildSpec {
@@ -22,7 +23,13 @@ export interface ChildSpec {
   stopTimeoutMs?: number;
   /** Called with each output line; default logs it at debug level. */
   onLine?: (line: string) => void;
+  /** Signal for a clean stop (default SIGTERM). */
+  stopSignal?: NodeJS.Signals;
 }
+
+// setpriv (util-linux) sets a parent-death signal before exec: if we die, even
+// by SIGKILL, the kernel stops our children too — no orphans holding ports.
+const SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'].find((p) => existsSync(p));
 
 export function tcpReady(host: string, port: number): () => Promise<boolean> {
   return () => new Promise((resolve) => {
@@ -55,7 +62,10 @@ export class SupervisedChild {
 
   private launch(): void {
     const { spec } = this;
-    const proc = spawn(spec.command, spec.args, {
+    const [cmd, args] = SETPRIV
+      ? [SETPRIV, ['--pdeathsig', spec.stopSignal ?? 'SIGTERM', '--', spec.command, ...spec.args]]
+      : [spec.command, spec.args];
+    const proc = spawn(cmd, args, {
       cwd: spec.cwd, env: spec.env ?? process.env, uid: spec.uid, gid: spec.gid,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -108,7 +118,7 @@ export class SupervisedChild {
     this.stopping = true;
     const proc = this.proc;
     if (!proc || proc.exitCode !== null) return;
-    proc.kill('SIGTERM');
+    proc.kill(this.spec.stopSignal ?? 'SIGTERM');
     const killer = setTimeout(() => proc.kill('SIGKILL'), this.spec.stopTimeoutMs ?? 10_000);
     await this.exited;
     clearTimeout(killer);

@@ -55,6 +55,20 @@ describe('supervisor (npm start on embedded defaults)', function () {
     expect(existsSync(join(dir, 'data', 'postgres', 'cluster', 'postmaster.pid')), 'stale postmaster.pid').to.equal(false);
   });
 
+  it('children die with the supervisor even when it is SIGKILLed (parent-death signal)', async () => {
+    const [http, pg, c2s, comp, xhttp] = await Promise.all([freePort(), freePort(), freePort(), freePort(), freePort()]);
+    const sup = spawnNode('main.js', {
+      DATA_DIR: join(dir, 'data'), HTTP_PORT: String(http), PG_PORT: String(pg), XMPP_C2S_PORT: String(c2s),
+      XMPP_COMPONENT_PORT: String(comp), XMPP_HTTP_PORT: String(xhttp), LOG_LEVEL: 'info',
+    });
+    await sup.waitForLine(/Switchboard is up/, 90_000);
+    const kids = childrenOf(sup.proc.pid!);
+    expect(kids.length).to.be.at.least(3);
+    sup.proc.kill('SIGKILL');
+    await sup.exited;
+    await waitUntil(() => kids.every((k) => !alive(k.pid)), 20_000, 'children gone');
+  });
+
   it('a bad setting stops start-up with one line naming it', async () => {
     const bad = spawnNode('main.js', { HTTP_PORT: 'eighty', DATA_DIR: join(tmpdir(), 'never-created') });
     expect(await bad.exited).to.equal(2);

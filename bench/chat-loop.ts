@@ -3,7 +3,7 @@
 // agents (the first invited agent with room joins), then customer → agent
 // messages at a steady rate. Prints latencies, throughput, losses and CPU.
 //   node dist/bench/chat-loop.js [--conversations 500] [--messages 20] [--join-rate 50]
-//     [--msg-rate 500] [--max-chats 3] [--timeout 600]   (or BENCH_* variables)
+//     [--msg-rate 500] [--max-chats 3] [--serve-timeout s] [--timeout 600]   (or BENCH_* variables)
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { onlineAgent, startStack, untilAvailable, type Stack } from '../test/support/stack.js';
@@ -17,11 +17,12 @@ const JOIN_RATE = numOption('join-rate', 'BENCH_JOIN_RATE', 50);
 const MSG_RATE = numOption('msg-rate', 'BENCH_MSG_RATE', 500);
 const MAX_CHATS = Math.floor(numOption('max-chats', 'BENCH_MAX_CHATS', 3));
 const TIMEOUT_S = numOption('timeout', 'BENCH_TIMEOUT', 600);
+const SERVE_S = numOption('serve-timeout', 'BENCH_SERVE_TIMEOUT', 60 + (2 * N) / JOIN_RATE);
 const AGENTS = Math.ceil(N / MAX_CHATS);
 
 interface Agent { i: number; client: TestClient; jid: string; nick: string; load: number }
 interface Conv {
-  i: number; roomJid: string; password: string; nick: string; client?: TestClient;
+  i: number; id: string; token: string; roomJid: string; password: string; nick: string; client?: TestClient;
   joinSentAt?: number; selfAt?: number; firstInviteAt?: number; servedAt?: number;
   invited: Agent[]; joining?: Agent; agent?: Agent; refusals: number; lastRecv: number; nudged?: boolean;
 }
@@ -111,8 +112,8 @@ async function startCustomer(s: Stack, i: number): Promise<void> {
   const form = { name: `Customer ${i}`, email: `c${i}@example.com`, message: `Hello from customer ${i}` };
   const res = await fetch(`${s.cfg.publicUrl}/api/v1/rooms/general/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(form) });
   if (res.status !== 201) throw new Error(`start conversation: ${res.status}`);
-  const st = await res.json() as { roomJid: string; password: string; nick: string; guestDomain: string };
-  const c: Conv = { i, roomJid: st.roomJid, password: st.password, nick: st.nick, invited: [], refusals: 0, lastRecv: -1 };
+  const st = await res.json() as { id: string; customerToken: string; roomJid: string; password: string; nick: string; guestDomain: string };
+  const c: Conv = { i, id: st.id, token: st.customerToken, roomJid: st.roomJid, password: st.password, nick: st.nick, invited: [], refusals: 0, lastRecv: -1 };
   convs.push(c);
   byRoom.set(c.roomJid, c);
   const client = await TestClient.guest({ url: `ws://127.0.0.1:${s.cfg.httpPort}/xmpp-websocket`, domain: st.guestDomain });
@@ -124,6 +125,15 @@ async function startCustomer(s: Stack, i: number): Promise<void> {
   });
   c.joinSentAt = performance.now();
   await client.send(joinPresence(c.roomJid, c.nick, c.password));
+}
+
+/** Offers still pending, and those whose conversation is no longer queued (they hold agents' slots until their timeout). */
+async function offerStats(s: Stack): Promise<{ pending: number; stale: number; byStatus: string }> {
+  const r = await s.sb.db.query(`SELECT o.status, count(*)::int AS n, count(*) FILTER (WHERE c.status <> 'queued')::int AS stale
+    FROM offers o JOIN conversations c ON c.id = o.conversation_id GROUP BY o.status ORDER BY o.status`);
+  const rows = r.rows as Array<{ status: string; n: number; stale: number }>;
+  const p = rows.find((x) => x.status === 'pending');
+  return { pending: p?.n ?? 0, stale: p?.stale ?? 0, byStatus: rows.map((x) => `${x.status} ${x.n}`).join(', ') };
 }
 
 async function run(): Promise<string[]> {
@@ -151,26 +161,32 @@ async function run(): Promise<string[]> {
   await Promise.all(starts);
   // Routing dispatches on a customer's join, an availability change, a decline or an
   // offer timeout — not after a claim frees the other agents' slots. If nothing moves
-  // for STALL_MS, the bench calls routing.kick() itself (as a fix would) so phase 2
-  // still gets every conversation; offers made then are left out of join → offer.
-  const phase1Limit = 120_000 + N * 500;
-  const STALL_MS = 10_000;
+  // for 10 s, the bench calls routing.kick() itself (as a fix would); offers made from
+  // then on are left out of join → offer.
   const served = () => convs.filter((c) => c.agent).length;
   const progress = () => `${convs.filter((c) => c.selfAt).length}/${N} joined, ${convs.filter((c) => c.firstInviteAt).length} offered, ${served()} served`;
   let last = '', lastChange = performance.now(), nudger: NodeJS.Timeout | undefined;
   const allServed = await waitFor(() => {
     const now = performance.now(), p = progress();
     if (p !== last) { last = p; lastChange = now; }
-    if (!nudging && now - lastChange > STALL_MS) {
+    if (!nudging && now - lastChange > 10_000) {
       nudging = true;
-      log(`routing stalled (${p}, no change for ${STALL_MS / 1000} s): the bench now calls routing.kick() every 200 ms`);
+      log(`routing stalled (${p}, no change for 10 s): the bench now calls routing.kick() every 200 ms`);
       nudger = setInterval(() => void s.sb.routing.kick(), 200);
     }
     return convs.every((c) => c.agent);
-  }, phase1Limit, () => log(progress()));
-  clearInterval(nudger);  if (!allServed) note(`conversations not served within ${(phase1Limit / 1000).toFixed(0)} s`);
+  }, SERVE_S * 1000, () => void offerStats(s).then((o) => log(`${progress()}; pending offers ${o.pending}, of them on conversations already taken ${o.stale}`)));
+  clearInterval(nudger);
+  const offersAtEnd = await offerStats(s);
+  if (!allServed) note(`${N - served()} conversations not served within ${SERVE_S.toFixed(0)} s (--serve-timeout)`);
   cpu.push(cpuSnapshot(pids));
   const loopJoin = loop.take();
+  // Unserved customers end their chat, so the message phase is not mixed with routing work.
+  const unserved = convs.filter((c) => !c.agent);
+  await pool(unserved, 10, async (c) => {
+    const r = await fetch(`${s.cfg.publicUrl}/api/v1/conversations/${c.id}/end`, { method: 'POST', headers: { authorization: `Bearer ${c.token}` } });
+    if (r.status !== 204) note(`end conversation: ${r.status}`);
+  });
   const active = convs.filter((c) => c.agent && c.client);
   log(`${active.length}/${N} conversations active; sending ${M} messages each at ${MSG_RATE} msg/s`);
 
@@ -224,6 +240,8 @@ async function run(): Promise<string[]> {
     ...(nudged ? [`                     (${nudged} conversations got no offer until the bench kicked the stalled routing: left out above)`] : []),
     `                     (from the join presence sent: p50 ${ms(offerFromJoin.p50)}, p99 ${ms(offerFromJoin.p99)}, max ${ms(offerFromJoin.max)})`,
     `offer → agent in room ${fmt(offerToServed)}   agent join refusals: ${convs.reduce((n, c) => n + c.refusals, 0)}`,
+    `offers               at the end of the serving phase: ${offersAtEnd.byStatus}; still pending on conversations already taken: ${offersAtEnd.stale}`,
+    ...(unserved.length ? [`                     ${unserved.length} unserved conversations were ended by their customers before the message phase`] : []),
     `messages             ${active.length} conversations × ${M} = ${total} customer → agent, target ${MSG_RATE} msg/s total`,
     `                     sent at ${(total / (sendMs / 1000)).toFixed(1)} msg/s; received at ${(received / ((lastRecvAt - firstSend) / 1000)).toFixed(1)} msg/s (first send → last receipt)`,
     `message latency      ${fmt(msg)}`,

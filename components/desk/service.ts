@@ -9,7 +9,8 @@ import { parseShow, PresenceBook } from './presence.js';
 export interface DeskHooks {
   isAgent(bare: string): boolean;
   availability(bare: string, available: boolean): void;
-  deskCommand(bare: string, text: string): Promise<string>;
+  /** The reply to an agent's text, or null when the command answers by itself. */
+  deskCommand(bare: string, text: string): Promise<string | null>;
 }
 
 export interface DeskOptions { log: Logger; domain: string; host: string; port: number; secret: string }
@@ -102,6 +103,7 @@ export class DeskService {
       this.tell(from, 'This is the contact center desk for agents. Customers: please use the chat page.');
       return;
     }
-    this.tell(from, await this.hooks.deskCommand(bare, body.trim()));
+    const reply = await this.hooks.deskCommand(bare, body.trim());
+    if (reply !== null) this.tell(from, reply);
   }
 }

@@ -5,9 +5,9 @@ import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { customerNick, validateContact, type ContactInput } from '../core/contact-form.js';
 import { AppError } from '../core/errors.js';
-import { offerText, texts } from '../core/texts.js';
+import { offerReason, offerText, texts } from '../core/texts.js';
 import type { Db } from '../db/pool.js';
-import { activeCounts, addEvent, closeConversation, conversationById, customerTokenMatches, insertConversation, markCustomerJoined, type Conversation } from '../db/repos/conversations.js';
+import { addEvent, closeConversation, conversationById, customerTokenMatches, insertConversation, markCustomerJoined, type Conversation } from '../db/repos/conversations.js';
 import { insertMessage } from '../db/repos/messages.js';
 import { pendingOffers } from '../db/repos/offers.js';
 import { roomBySlug, type Room } from '../db/repos/rooms.js';
@@ -138,8 +138,8 @@ export class Conversations implements MucHooks, DeskHooks {
   /** Sends an offer's invitation (see components/muc/actions.ts). */
   invite(conv: Conversation, room: Room, agentJid: string, timeoutSeconds: number): void {
     const roomJid = this.deps.muc.roomJid(conv.mucNode);
-    const body = offerText({ customer: conv.customerName, email: conv.customerEmail, room: room.settings.name, firstMessage: conv.firstMessage, timeoutSeconds, roomJid });
-    sendInvitation(this.deps.muc, { roomJid, to: agentJid, from: this.deps.desk.jid, password: conv.roomPassword, reason: `Chat from ${conv.customerName} (${room.settings.name})`, body });
+    const o = { customer: conv.customerName, email: conv.customerEmail, room: room.settings.name, firstMessage: conv.firstMessage, timeoutSeconds, roomJid };
+    sendInvitation(this.deps.muc, { roomJid, to: agentJid, from: this.deps.desk.jid, password: conv.roomPassword, reason: offerReason(o), body: offerText(o) });
   }
 
   // ---- desk hooks ----
@@ -151,21 +151,22 @@ export class Conversations implements MucHooks, DeskHooks {
     if (agent) void this.routing.availability(agent.id, available);
   }
 
-  async deskCommand(bare: string, text: string): Promise<string> {
+  async deskCommand(bare: string, text: string): Promise<string | null> {
     const agent = this.deps.agents.byJid(bare)!;
     const [cmd = ''] = text.replace(/^[/!]/, '').split(/\s+/);
     switch (cmd.toLowerCase()) {
       case 'status': {
-        const active = (await activeCounts(this.db)).get(agent.id) ?? 0;
-        const offers = (await pendingOffers(this.db)).filter((o) => o.agentId === agent.id).length;
         const state = this.deps.desk.presence.available(bare) ? 'available: you get offers' : 'not available (away, busy or offline): you get no offers';
-        return `You are ${state}. Chats: ${active} of ${agent.maxChats}. Pending offers: ${offers}.`;
+        const chats = (await this.db.query("SELECT customer_name, muc_node FROM conversations WHERE agent_id = $1 AND status = 'active' ORDER BY accepted_at", [agent.id])).rows;
+        const offers = (await this.db.query("SELECT c.customer_name, c.muc_node FROM offers o JOIN conversations c ON c.id = o.conversation_id WHERE o.agent_id = $1 AND o.status = 'pending' ORDER BY o.created_at", [agent.id])).rows;
+        const line = (r: { customer_name: string; muc_node: string }) => `\n  • ${r.customer_name} — ${this.deps.muc.roomJid(r.muc_node)}`;
+        return `You are ${state}.\nChats: ${chats.length} of ${agent.maxChats}${chats.map(line).join('')}\nPending offers: ${offers.length}${offers.map(line).join('')}`;
       }
       case 'decline': case 'reject': {
         const mine = (await pendingOffers(this.db)).filter((o) => o.agentId === agent.id).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
         if (mine.length === 0) return 'You have no pending offer to decline.';
         await this.routing.declined(mine[0]!.conversationId, agent.id);
-        return 'Declined.';
+        return null; // the routing's "You declined…" notice is the answer
       }
       default:
         return texts.deskHelp;

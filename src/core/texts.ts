@@ -1,6 +1,14 @@
 // Every text a stock client or the customer page shows, written for a person.
 export interface OfferText { customer: string; email: string | null; room: string; firstMessage: string | null; timeoutSeconds: number; roomJid: string }
 
+/** The invitation's reason: some clients (Profanity) show only this, so it carries the essentials. */
+export function offerReason(o: OfferText): string {
+  const who = o.email ? `${o.customer} <${o.email}>` : o.customer;
+  const chars = Array.from(o.firstMessage ?? '');
+  const first = chars.length ? `: “${chars.length > 120 ? chars.slice(0, 119).join('') + '…' : chars.join('')}”` : '';
+  return `New chat from ${who} via ${o.room}${first} — join within ${o.timeoutSeconds} s to accept; write "decline" to the desk contact to refuse.`;
+}
+
 export function offerText(o: OfferText): string {
   const who = o.email ? `${o.customer} <${o.email}>` : o.customer;
   const chars = Array.from(o.firstMessage ?? ''); // code points: never split a character
@@ -15,7 +23,7 @@ export const texts = {
   waiting: (name: string) => `Thanks, ${name}. An agent will be with you shortly — please keep this page open.`,
   noAgent: (name: string) => `Thanks, ${name}. All our agents are busy right now; you are in the queue and will be connected as soon as one is free.`,
   offerTaken: (customer: string, room: string, by: string) => `The chat from ${customer} (${room}) was taken by ${by}. Nothing to do.`,
-  offerExpired: (customer: string, room: string) => `The offer for the chat from ${customer} (${room}) expired. It went to the next agent.`,
+  offerExpired: (customer: string, room: string) => `The offer for the chat from ${customer} (${room}) expired; the chat stays in the queue for other agents.`,
   offerDeclined: (customer: string, room: string) => `You declined the chat from ${customer} (${room}).`,
   closedByAgent: (nick: string) => `${nick} closed the conversation. Thank you for contacting us.`,
   closedByCustomer: (nick: string) => `${nick} ended the conversation.`,
@@ -27,7 +35,8 @@ export const texts = {
   notOccupant: 'You are not in this conversation; join it first.',
   noPrivateMessages: 'Private messages are not available in conversations.',
   customerCannotChangeSubject: 'Only agents can change the subject of a conversation.',
-  unknownCommand: (cmd: string) => `Unknown command "${cmd}". Type /help for the list.`,
-  agentHelp: 'Commands (start with / or !): close — end this conversation; help — this list.',
+  unknownCommand: (cmd: string) => `Unknown command "${cmd}". Type !help for the list.`,
+  // "!" first: several clients (Profanity, Gajim) take a leading "/" as their own command.
+  agentHelp: 'Commands start with ! (or / where your client lets it through): !close — end this conversation; !help — this list.',
   deskHelp: 'Desk commands: status — your state and chats; decline — decline your latest offer; help — this list. Your availability follows your XMPP presence: Available/Free for chat = you get offers; Away, Extended away, Do not disturb or offline = none.',
 } as const;

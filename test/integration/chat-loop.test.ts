@@ -28,13 +28,21 @@ describe('chat loop (Prosody + PostgreSQL)', function () {
       expect(body).to.include('Jane Doe').and.include('General').and.include('Hello, I need help').and.include('decline');
       expect(inv.getChild('x', 'jabber:x:conference')?.attrs.jid).to.equal(cust.roomJid);
       expect(inv.getChild('x', NS_MUC_USER)?.getChildText('password')).to.equal(cust.password);
+      // Clients that show only the reason (Profanity) still get who, where, what and how.
+      const reason = inv.getChild('x', NS_MUC_USER)?.getChild('invite')?.getChildText('reason') ?? '';
+      expect(reason).to.include('jane@example.com').and.include('Hello, I need help').and.include('decline').and.include('30 s');
+      expect(inv.getChild('x', 'jabber:x:conference')?.attrs.reason).to.equal(reason);
     }
 
     await alice.client.send(joinPresence(cust.roomJid, 'Alice', cust.password));
     await alice.client.waitFor(isSelfPresence(cust.roomJid), 10_000, 'Alice joined');
     // The form's first message is in the history the agent gets on join.
     await alice.client.waitFor((el) => isBody(`${cust.roomJid}/Jane Doe`, 'Hello, I need help')(el) && !!el.getChild('delay', 'urn:xmpp:delay'));
-    await bob.client.waitFor(isBody(stack.cfg.deskDomain), 10_000, 'withdrawal notice to Bob');
+    const withdrawn = await bob.client.waitFor(isBody(stack.cfg.deskDomain), 10_000, 'withdrawal notice to Bob');
+    expect(withdrawn.getChildText('body')).to.include('taken by Alice');
+    await alice.client.send(xml('message', { to: stack.cfg.deskDomain, type: 'chat' }, xml('body', {}, 'status')));
+    const status = await alice.client.waitFor(isBody(stack.cfg.deskDomain), 10_000, 'desk status');
+    expect(status.getChildText('body')).to.include('Chats: 1 of 3').and.include(cust.roomJid).and.include('Jane Doe');
 
     await bob.client.send(joinPresence(cust.roomJid, 'Bob', cust.password));
     const refused = await bob.client.waitFor(isPresenceError(cust.roomJid), 10_000, 'late join refused');

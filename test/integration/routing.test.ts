@@ -47,8 +47,9 @@ describe('routing: offers and the queue', function () {
     const cust = await customer(stack);
     await a.client.waitFor(isInvite(cust.roomJid));
     await a.client.send(xml('message', { to: stack.cfg.deskDomain, type: 'chat' }, xml('body', {}, 'decline')));
-    const reply = await a.client.waitFor(isBody(stack.cfg.deskDomain, 'Declined.'));
+    const reply = await a.client.waitFor(isBody(stack.cfg.deskDomain), 10_000, 'decline confirmation');
     expect(reply.attrs.type).to.equal('chat');
+    expect(reply.getChildText('body')).to.match(/^You declined the chat from Jane Doe/);
     expect((await offerStatuses(stack, cust.id))[0]?.status).to.equal('declined');
     await Promise.all([a.client.stop(), cust.client.stop()]);
   });

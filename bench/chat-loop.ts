@@ -3,13 +3,15 @@
 // agents (the first invited agent with room joins), then customer → agent
 // messages at a steady rate. Prints latencies, throughput, losses and CPU.
 //   node dist/bench/chat-loop.js [--conversations 500] [--messages 20] [--join-rate 50]
-//     [--msg-rate 500] [--max-chats 3] [--serve-timeout s] [--timeout 600]   (or BENCH_* variables)
+//     [--msg-rate 500] [--max-chats 3] [--serve-timeout s] [--timeout 600]   (or BENCH_* variables;
+//     BENCH_DUMP=file writes each message's send time, latency and room for analysis)
+import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { onlineAgent, startStack, untilAvailable, type Stack } from '../test/support/stack.js';
 import { stopTestEnv } from '../test/support/env.js';
 import { groupchat, joinPresence, NS_MUC_USER, TestClient, type Element } from '../test/support/xmpp.js';
-import { childPid, cpuLine, cpuSnapshot, fmt, LoopDelay, ms, numOption, paced, pool, sleep, summarize, verdict, waitFor, withTimeout, type CpuSnapshot } from './lib.js';
+import { childPid, cpuLine, cpuSnapshot, fmt, LoopDelay, ms, numOption, offerStats, paced, pool, sleep, summarize, verdict, waitFor, withTimeout, type CpuSnapshot } from './lib.js';
 
 const N = Math.floor(numOption('conversations', 'BENCH_CONVERSATIONS', 500));
 const M = Math.floor(numOption('messages', 'BENCH_MESSAGES', 20));
@@ -24,7 +26,7 @@ interface Agent { i: number; client: TestClient; jid: string; nick: string; load
 interface Conv {
   i: number; id: string; token: string; roomJid: string; password: string; nick: string; client?: TestClient;
   joinSentAt?: number; selfAt?: number; firstInviteAt?: number; servedAt?: number;
-  invited: Agent[]; joining?: Agent; agent?: Agent; refusals: number; lastRecv: number; nudged?: boolean;
+  invited: Agent[]; joining?: Agent; agent?: Agent; refusals: number; lastRecv: number; assisted?: boolean;
 }
 
 const convs: Conv[] = [];
@@ -34,7 +36,6 @@ const clients: TestClient[] = [];
 const errors = new Map<string, number>();
 const note = (what: string): void => { errors.set(what, (errors.get(what) ?? 0) + 1); };
 let aborted = false;
-let nudging = false; // set when routing stalled and the bench kicks it (see phase 1)
 let stack: Stack | undefined;
 let sendAt = new Float64Array(0);
 let recvAt = new Float64Array(0);
@@ -72,7 +73,7 @@ function onAgentStanza(a: Agent, el: Element): void {
     const invite = el.getChild('x', NS_MUC_USER)?.getChild('invite');
     const c = invite ? byRoom.get(from) : undefined;
     if (!c) return;
-    if (c.firstInviteAt === undefined) { c.firstInviteAt = now; c.nudged = nudging; }
+    c.firstInviteAt ??= now;
     c.invited.push(a);
     tryAssign(c);
     return;
@@ -103,6 +104,7 @@ async function startAgents(s: Stack): Promise<void> {
     noHistory(o.client);
     const a: Agent = { i, client: o.client, jid: o.jid, nick: o.nick, load: 0 };
     o.client.xmpp.on('stanza', (el: Element) => onAgentStanza(a, el));
+    o.client.xmpp.on('disconnect', () => { if (!aborted) note('agent connection lost'); });
     agents.push(a);
     await untilAvailable(s, o.jid);
   });
@@ -122,23 +124,15 @@ async function startCustomer(s: Stack, i: number): Promise<void> {
   noHistory(client);
   client.xmpp.on('stanza', (el: Element) => {
     if (c.selfAt === undefined && el.is('presence') && el.attrs.type === undefined && el.attrs.from === `${c.roomJid}/${c.nick}` && selfPresence(el)) c.selfAt = performance.now();
+    if (el.attrs.type === 'error') note(`customer got ${el.name} error: ${el.getChild('error')?.getChildElements().map((x) => x.name === 'text' ? `"${x.getText()}"` : x.name).join(' ')}`);
   });
+  client.xmpp.on('disconnect', () => { if (!aborted) note('customer connection lost'); });
   c.joinSentAt = performance.now();
   await client.send(joinPresence(c.roomJid, c.nick, c.password));
 }
 
-/** Offers still pending, and those whose conversation is no longer queued (they hold agents' slots until their timeout). */
-async function offerStats(s: Stack): Promise<{ pending: number; stale: number; byStatus: string }> {
-  const r = await s.sb.db.query(`SELECT o.status, count(*)::int AS n, count(*) FILTER (WHERE c.status <> 'queued')::int AS stale
-    FROM offers o JOIN conversations c ON c.id = o.conversation_id GROUP BY o.status ORDER BY o.status`);
-  const rows = r.rows as Array<{ status: string; n: number; stale: number }>;
-  const p = rows.find((x) => x.status === 'pending');
-  return { pending: p?.n ?? 0, stale: p?.stale ?? 0, byStatus: rows.map((x) => `${x.status} ${x.n}`).join(', ') };
-}
-
 async function run(): Promise<string[]> {
   const loop = new LoopDelay();
-  const out: string[] = [];
   log(`starting PostgreSQL, Prosody and Switchboard`);
   const s = (stack = await startStack());
   const pids = { prosody: s.env.prosody.child.pid, postgres: childPid('postgres') };
@@ -147,51 +141,58 @@ async function run(): Promise<string[]> {
   await startAgents(s);
   cpu.push(cpuSnapshot(pids));
   const loopSetup = loop.take();
-
   // A warm server: open the worker's whole PostgreSQL pool (a cold connection costs ~10 ms
   // of SCRAM; pg.Pool closes idle ones after 10 s) before measuring.
   await Promise.all(Array.from({ length: 20 }, () => s.sb.db.query('SELECT pg_sleep(0.05)')));
 
-  // ---- phase 1: customers ramped in; first invited agent with room joins ----
+  // ---- phase 1: customers ramped in; the first invited agent with room joins ----
   log(`ramping in ${N} customers at ${JOIN_RATE}/s`);
+  const rampStart = performance.now();
   const starts: Promise<void>[] = [];
   const rampMs = await paced(N, JOIN_RATE, (i) => {
     starts.push(startCustomer(s, i).catch((e: Error) => note(`customer start: ${e.message}`)));
   }, () => aborted);
   await Promise.all(starts);
-  // Routing dispatches on a customer's join, an availability change, a decline or an
-  // offer timeout — not after a claim frees the other agents' slots. If nothing moves
-  // for 10 s, the bench calls routing.kick() itself (as a fix would); offers made from
-  // then on are left out of join → offer.
   const served = () => convs.filter((c) => c.agent).length;
   const progress = () => `${convs.filter((c) => c.selfAt).length}/${N} joined, ${convs.filter((c) => c.firstInviteAt).length} offered, ${served()} served`;
-  let last = '', lastChange = performance.now(), nudger: NodeJS.Timeout | undefined;
+  const offersLine = async () => { const o = await offerStats(s.sb.db); return `pending offers ${o.pending}, ${o.stale} of them on conversations already taken`; };
+  let last = '', lastChange = performance.now();
   const allServed = await waitFor(() => {
-    const now = performance.now(), p = progress();
-    if (p !== last) { last = p; lastChange = now; }
-    if (!nudging && now - lastChange > 10_000) {
-      nudging = true;
-      log(`routing stalled (${p}, no change for 10 s): the bench now calls routing.kick() every 200 ms`);
-      nudger = setInterval(() => void s.sb.routing.kick(), 200);
-    }
-    return convs.every((c) => c.agent);
-  }, SERVE_S * 1000, () => void offerStats(s).then((o) => log(`${progress()}; pending offers ${o.pending}, of them on conversations already taken ${o.stale}`)));
-  clearInterval(nudger);
-  const offersAtEnd = await offerStats(s);
-  if (!allServed) note(`${N - served()} conversations not served within ${SERVE_S.toFixed(0)} s (--serve-timeout)`);
+    const p = progress();
+    if (p !== last) { last = p; lastChange = performance.now(); }
+    return convs.every((c) => c.agent) || performance.now() - lastChange > 10_000;
+  }, Math.max(0, SERVE_S * 1000 - (performance.now() - rampStart)), () => void offersLine().then((o) => log(`${progress()}; ${o}`))) && convs.every((c) => c.agent);
+  let stallLine = '';
+  if (!allServed) {
+    // Routing stalled or is too slow: so that the message phase still has every conversation,
+    // agents with room join the rest directly (the bench knows the passwords), as an agent
+    // picking a chat from a queue would. Those are left out of join → offer.
+    const why = performance.now() - lastChange > 10_000 ? 'no progress for 10 s' : `--serve-timeout ${SERVE_S.toFixed(0)} s reached`;
+    stallLine = `${progress()} ${((performance.now() - rampStart) / 1000).toFixed(0)} s after the ramp began (${why}); ${await offersLine()}`;
+    log(`routing stalled (${stallLine}): agents now join the unoffered conversations directly`);
+    for (const c of convs) if (!c.agent && !c.joining) { c.assisted = c.firstInviteAt === undefined; c.invited = [...agents]; tryAssign(c); }
+    await waitFor(() => convs.every((c) => c.agent), 60_000, () => log(progress()));
+  }
   cpu.push(cpuSnapshot(pids));
   const loopJoin = loop.take();
-  // Unserved customers end their chat, so the message phase is not mixed with routing work.
+  const offersAtEnd = await offerStats(s.sb.db);
+  // Unserved customers end their chat and pending offers are left to time out, so the
+  // message phase is not mixed with routing work.
   const unserved = convs.filter((c) => !c.agent);
+  if (unserved.length) note(`${unserved.length} conversations never served (ended by their customers before the message phase)`);
   await pool(unserved, 10, async (c) => {
     const r = await fetch(`${s.cfg.publicUrl}/api/v1/conversations/${c.id}/end`, { method: 'POST', headers: { authorization: `Bearer ${c.token}` } });
     if (r.status !== 204) note(`end conversation: ${r.status}`);
   });
-  const active = convs.filter((c) => c.agent && c.client);
-  log(`${active.length}/${N} conversations active; sending ${M} messages each at ${MSG_RATE} msg/s`);
+  if (offersAtEnd.pending) log(`waiting for ${offersAtEnd.pending} pending offers to time out (offer timeout 30 s)`);
+  for (const end = performance.now() + 45_000; performance.now() < end && !aborted && (await offerStats(s.sb.db)).pending > 0;) await sleep(500);
+  await sleep(1000); // expiry notices drain
 
   // ---- phase 2: customer → agent messages at a steady total rate ----
-  await sleep(1000); // let join notices and withdrawal notices drain
+  const active = convs.filter((c) => c.agent && c.client);
+  log(`${active.length}/${N} conversations active; 1 s of unmeasured warm-up messages, then ${M} each at ${MSG_RATE} msg/s`);
+  await paced(Math.ceil(MSG_RATE), MSG_RATE, (i) => void active[i % active.length]!.client!.send(groupchat(active[i % active.length]!.roomJid, `w:${i}`)).catch(() => {}), () => aborted);
+  await sleep(500);
   loop.take();
   const cpuMsgStart = cpuSnapshot(pids);
   const total = active.length * M;
@@ -212,48 +213,55 @@ async function run(): Promise<string[]> {
   // ---- results ----
   const lat: number[] = [];
   for (let i = 0; i < total; i++) if (recvAt[i]! > 0) lat.push(recvAt[i]! - sendAt[i]!);
-  const firstSend = sendAt[0] ?? 0;
-  const organic = convs.filter((c) => !c.nudged);
-  const nudged = convs.length - organic.length;
-  const offerFromSelf = summarize(organic.filter((c) => c.selfAt !== undefined && c.firstInviteAt !== undefined).map((c) => c.firstInviteAt! - c.selfAt!));
-  const offerFromJoin = summarize(organic.filter((c) => c.joinSentAt !== undefined && c.firstInviteAt !== undefined).map((c) => c.firstInviteAt! - c.joinSentAt!));
+  const organic = convs.filter((c) => !c.assisted && c.firstInviteAt !== undefined);
+  const offerFromSelf = summarize(organic.filter((c) => c.selfAt !== undefined).map((c) => c.firstInviteAt! - c.selfAt!));
+  const offerFromJoin = summarize(organic.map((c) => c.firstInviteAt! - c.joinSentAt!));
   const joinToSelf = summarize(convs.filter((c) => c.selfAt !== undefined).map((c) => c.selfAt! - c.joinSentAt!));
-  const offerToServed = summarize(convs.filter((c) => c.servedAt !== undefined).map((c) => c.servedAt! - c.firstInviteAt!));
+  const offerToServed = summarize(organic.filter((c) => c.servedAt !== undefined).map((c) => c.servedAt! - c.firstInviteAt!));
   const msg = summarize(lat);
+  if (process.env.BENCH_DUMP) { // per message: send time (ms since first send), latency (ms, -1 = lost), room index
+    writeFileSync(process.env.BENCH_DUMP, Array.from(sendAt, (t, i) => `${(t - sendAt[0]!).toFixed(3)} ${recvAt[i]! > 0 ? (recvAt[i]! - t).toFixed(3) : -1} ${i % active.length}`).join('\n') + '\n');
+  }
   const perAgent = new Map<number, number>();
   for (const c of convs) if (c.agent) perAgent.set(c.agent.i, (perAgent.get(c.agent.i) ?? 0) + 1);
-  const busiest = Math.max(0, ...perAgent.values());
-
-  out.push(
+  const assisted = convs.filter((c) => c.assisted).length;
+  const pad = ' '.repeat(21);
+  const out = [
     '',
     '=== Switchboard chat-loop benchmark ===',
     'NOTE: the server AND all clients (customers over WebSocket, agents over TCP) run in this ONE Node process',
     `      on ${cpus().length} cores, all on 127.0.0.1: client work competes with the server for the event loop and CPU,`,
-    '      so latencies are pessimistic for the server and CPU "node" figures include the clients.',
-    `conversations        ${N} requested, ${convs.filter((c) => c.selfAt).length} customers in their room, ${served()} served by an agent`,
-    `agents               ${agents.length} logged in, maxChats ${MAX_CHATS}; ${perAgent.size} got chats, busiest has ${busiest} (limit ${MAX_CHATS})`,
-    `join ramp            target ${JOIN_RATE} customers/s, achieved ${(N / (rampMs / 1000)).toFixed(1)}/s (customer start = HTTP form POST + anonymous WebSocket login + MUC join)`,
+    '      so latencies are pessimistic for the server and the "node" CPU figures include the clients.',
+    `conversations        ${N} requested, ${convs.filter((c) => c.selfAt).length} customers in their room, ${served()} served (${served() - assisted} through offers, ${assisted} joined directly by the bench)`,
+    `agents               ${agents.length} logged in, maxChats ${MAX_CHATS}; ${perAgent.size} got chats, busiest has ${Math.max(0, ...perAgent.values())} (limit ${MAX_CHATS})`,
+    `join ramp            target ${JOIN_RATE} customers/s, achieved ${(N / (rampMs / 1000)).toFixed(1)}/s (customer = HTTP form POST + anonymous WebSocket login + MUC join)`,
     `join → self-presence ${fmt(joinToSelf)}`,
-    `join → offer         from customer self-presence to the FIRST agent's invitation:`,
-    `                     ${fmt(offerFromSelf)}`,
-    `                     target p99 ≤ 20 ms: ${verdict(offerFromSelf.p99, 20)}`,
-    ...(nudged ? [`                     (${nudged} conversations got no offer until the bench kicked the stalled routing: left out above)`] : []),
-    `                     (from the join presence sent: p50 ${ms(offerFromJoin.p50)}, p99 ${ms(offerFromJoin.p99)}, max ${ms(offerFromJoin.max)})`,
+    `join → offer         customer self-presence → the FIRST agent's invitation (conversations offered by routing):`,
+    `${pad}${fmt(offerFromSelf)}`,
+    `${pad}target p99 ≤ 20 ms: ${verdict(offerFromSelf.p99, 20)}`,
+    `${pad}(from the join presence sent: p50 ${ms(offerFromJoin.p50)}, p99 ${ms(offerFromJoin.p99)}, max ${ms(offerFromJoin.max)})`,
+    ...(stallLine ? [`${pad}ROUTING STALLED: ${stallLine}`, `${pad}${assisted} conversations had no offer then: the bench's agents joined them directly (left out above)`] : []),
     `offer → agent in room ${fmt(offerToServed)}   agent join refusals: ${convs.reduce((n, c) => n + c.refusals, 0)}`,
-    `offers               at the end of the serving phase: ${offersAtEnd.byStatus}; still pending on conversations already taken: ${offersAtEnd.stale}`,
-    ...(unserved.length ? [`                     ${unserved.length} unserved conversations were ended by their customers before the message phase`] : []),
+    `offers               after phase 1: ${offersAtEnd.byStatus}; pending on conversations already taken: ${offersAtEnd.stale}`,
     `messages             ${active.length} conversations × ${M} = ${total} customer → agent, target ${MSG_RATE} msg/s total`,
-    `                     sent at ${(total / (sendMs / 1000)).toFixed(1)} msg/s; received at ${(received / ((lastRecvAt - firstSend) / 1000)).toFixed(1)} msg/s (first send → last receipt)`,
+    `${pad}sent at ${(total / (sendMs / 1000)).toFixed(1)} msg/s; received at ${(received / ((lastRecvAt - (sendAt[0] ?? 0)) / 1000)).toFixed(1)} msg/s (first send → last receipt)`,
     `message latency      ${fmt(msg)}`,
-    `                     target p99 ≤ 10 ms: ${verdict(msg.p99, 10)}`,
-    `lost                 ${total - received} of ${total} (duplicates ${duplicates}, out of order within a room ${outOfOrder}, send errors ${sendErrors}; drain wait ${((performance.now() - sendEnd) / 1000).toFixed(1)} s)`,
+    `${pad}target p99 ≤ 10 ms: ${verdict(msg.p99, 10)}`,
+    `lost                 ${total - received} of ${total} (duplicates ${duplicates}, out of order within a room ${outOfOrder}, send errors ${sendErrors}; waited ${((performance.now() - sendEnd) / 1000).toFixed(1)} s after the last send)`,
     'CPU seconds (node = this process: server + clients; prosody and postgres include their child processes):',
     cpuLine(`setup (${agents.length} agents)`, cpu[0]!, cpu[1]!),
     cpuLine('customers join + offers', cpu[1]!, cpu[2]!),
     cpuLine('messages', cpuMsgStart, cpu[3]!),
     cpuLine('whole run', cpu[0]!, cpu[3]!),
     `event loop delay     setup ${loopSetup} | joins ${loopJoin} | messages ${loopMsg}`,
-  );
+  ];
+  // Rooms that lost messages: what the MUC service knows of them, against our clients.
+  const lossy = active.filter((_, r) => { for (let i = r; i < total; i += active.length) if (!recvAt[i]) return true; return false; });
+  for (const c of lossy.slice(0, 3)) {
+    const room = s.sb.muc.rooms.get(c.roomJid.split('@')[0]!);
+    const occ = room ? [...room.occupants.values()].map((o) => `${o.kind} ${o.realJid}`).join(', ') : 'room not in memory';
+    out.push(`lossy room           ${c.roomJid}: occupants [${occ}]; customer client ${c.client?.jid} (now ${c.client?.xmpp.jid}), agent ${c.agent?.client.jid} (now ${c.agent?.client.xmpp.jid})`);
+  }
   if (errors.size) out.push(`problems             ${[...errors].map(([k, v]) => `${k} ×${v}`).join('; ')}`);
   return out;
 }
@@ -268,22 +276,18 @@ async function cleanup(): Promise<void> {
 
 async function main(): Promise<number> {
   let code = 0;
-  let overall: NodeJS.Timeout | undefined;
-  const stopOn = (sig: string) => process.once(sig, () => { log(`${sig}: stopping`); aborted = true; });
-  stopOn('SIGINT'); stopOn('SIGTERM');
+  let fail: (e: Error) => void = () => {};
+  const stopped = new Promise<never>((_, rej) => { fail = (e) => { aborted = true; rej(e); }; });
+  const overall = setTimeout(() => fail(new Error(`overall timeout of ${TIMEOUT_S} s`)), TIMEOUT_S * 1000);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => fail(new Error(`stopped by ${sig}`)));
   try {
-    const lines = await Promise.race([
-      run(),
-      new Promise<never>((_, rej) => { overall = setTimeout(() => { aborted = true; rej(new Error(`overall timeout of ${TIMEOUT_S} s`)); }, TIMEOUT_S * 1000); }),
-    ]);
-    process.stdout.write(lines.join('\n') + '\n');
+    process.stdout.write((await Promise.race([run(), stopped])).join('\n') + '\n');
   } catch (e) {
     process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
     code = 1;
   } finally {
     clearTimeout(overall);
-    const hard = setTimeout(() => { process.stderr.write('cleanup took over 60 s: exiting anyway\n'); process.exit(3); }, 60_000);
-    hard.unref();
+    setTimeout(() => { process.stderr.write('cleanup took over 60 s: exiting anyway\n'); process.exit(3); }, 60_000).unref();
     await cleanup();
   }
   return code;

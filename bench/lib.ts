@@ -142,3 +142,16 @@ export async function pool<T, R>(items: T[], limit: number, fn: (x: T, i: number
   }));
   return out;
 }
+
+// ---- Switchboard specifics ----
+
+interface Queryable { query(sql: string): Promise<{ rows: unknown[] }> }
+
+/** Offers by status; `stale` = pending offers whose conversation is no longer queued (they hold agents' slots until their timeout). */
+export async function offerStats(db: Queryable): Promise<{ pending: number; stale: number; byStatus: string }> {
+  const r = await db.query(`SELECT o.status, count(*)::int AS n, count(*) FILTER (WHERE c.status <> 'queued')::int AS stale
+    FROM offers o JOIN conversations c ON c.id = o.conversation_id GROUP BY o.status ORDER BY o.status`);
+  const rows = r.rows as Array<{ status: string; n: number; stale: number }>;
+  const p = rows.find((x) => x.status === 'pending');
+  return { pending: p?.n ?? 0, stale: p?.stale ?? 0, byStatus: rows.map((x) => `${x.status} ${x.n}`).join(', ') || 'none' };
+}

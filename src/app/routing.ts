@@ -7,7 +7,7 @@ import { texts } from '../core/texts.js';
 import { isStrategy } from '../core/strategies/index.js';
 import { inTransaction, type Db } from '../db/pool.js';
 import { activeCounts, addEvent, claimConversation, conversationById, waitingConversations, type Conversation } from '../db/repos/conversations.js';
-import { endOffers, insertOffer, pendingOffers, refusals, type Offer } from '../db/repos/offers.js';
+import { endOffers, insertOffers, pendingOffers, refusals, type Offer } from '../db/repos/offers.js';
 import { roomById, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import type { AgentDirectory } from './agents.js';
@@ -89,16 +89,16 @@ export class Routing {
     }));
     const plan = planOffers(views, agents, now);
     const byId = new Map(waiting.map((c) => [c.id, c]));
-    for (const { conversationId, agentId } of plan.offers) {
+    for (const [conversationId, picked] of group(plan.offers, (o) => o.conversationId)) {
       const conv = byId.get(conversationId)!;
-      const agent = this.agents.byId(agentId)!;
       const room = await this.room(conv.roomId);
       const timeout = room.settings.offerTimeoutSeconds;
-      const offer = await insertOffer(this.db, conversationId, agentId, new Date(now + timeout * 1000));
-      if (!offer) continue;
-      this.arm(offer);
-      this.ports.invite(conv, room, agent.jid, timeout);
-      await addEvent(this.db, conversationId, 'offered', { agent: agent.jid });
+      const made = await insertOffers(this.db, conversationId, picked.map((o) => o.agentId), new Date(now + timeout * 1000));
+      for (const offer of made) {
+        this.arm(offer);
+        this.ports.invite(conv, room, this.agents.byId(offer.agentId)!.jid, timeout);
+      }
+      if (made.length) await addEvent(this.db, conversationId, 'offered', { agents: made.map((o) => this.agents.byId(o.agentId)?.jid) });
     }
     if (this.wake) clearTimeout(this.wake);
     if (plan.wakeAt !== null) this.wake = setTimeout(() => void this.kick(), Math.max(0, plan.wakeAt - Date.now()) + 5);
@@ -130,8 +130,12 @@ export class Routing {
     const withdrawn = await endOffers(this.db, { conversationId }, 'withdrawn');
     this.disarm([...accepted, ...withdrawn]);
     const by = this.agents.byId(agentId)?.nickname ?? 'another agent';
-    await this.noticeAgents(withdrawn, (c, room) => texts.offerTaken(c.customerName, room.settings.name, by));
-    await addEvent(this.db, conversationId, 'accepted', { agent: this.agents.byId(agentId)?.jid });
+    // The join is answered now; telling the others and re-dispatching their freed slots follow.
+    void (async () => {
+      await this.noticeAgents(withdrawn, (c, room) => texts.offerTaken(c.customerName, room.settings.name, by));
+      await addEvent(this.db, conversationId, 'accepted', { agent: this.agents.byId(agentId)?.jid });
+      await this.kick();
+    })().catch((e: Error) => this.log.error(`after claim: ${e.stack}`));
     return conv;
   }
 
@@ -161,10 +165,15 @@ export class Routing {
   }
 
   private async noticeAgents(offers: Offer[], text: (c: Conversation, room: Room) => string): Promise<void> {
+    const said = new Map<string, string | null>(); // one lookup per conversation
     for (const o of offers) {
+      if (!said.has(o.conversationId)) {
+        const conv = await conversationById(this.db, o.conversationId);
+        said.set(o.conversationId, conv ? text(conv, await this.room(conv.roomId)) : null);
+      }
       const agent = this.agents.byId(o.agentId);
-      const conv = await conversationById(this.db, o.conversationId);
-      if (agent && conv) this.ports.tellAgent(agent.jid, text(conv, await this.room(conv.roomId)));
+      const t = said.get(o.conversationId);
+      if (agent && t) this.ports.tellAgent(agent.jid, t);
     }
   }
 }

@@ -5,10 +5,18 @@ export interface Offer { id: string; conversationId: string; agentId: string; st
 
 const COLS = 'id, conversation_id AS "conversationId", agent_id AS "agentId", status, created_at AS "createdAt", deadline, ended_at AS "endedAt"';
 
-export async function insertOffer(db: Queryable, conversationId: string, agentId: string, deadline: Date): Promise<Offer | null> {
-  const r = await db.query(`INSERT INTO offers (conversation_id, agent_id, deadline) VALUES ($1, $2, $3)
-    ON CONFLICT (conversation_id, agent_id) WHERE status = 'pending' DO NOTHING RETURNING ${COLS}`, [conversationId, agentId, deadline]);
-  return r.rows[0] ?? null;
+/**
+ * Offers one queued conversation to several agents in one statement. The
+ * conversation row is share-locked and must still be queued: a claim that
+ * commits first leaves nothing to insert, and a claim that comes after waits
+ * for this insert and then withdraws what it made.
+ */
+export async function insertOffers(db: Queryable, conversationId: string, agentIds: string[], deadline: Date): Promise<Offer[]> {
+  const r = await db.query(`INSERT INTO offers (conversation_id, agent_id, deadline)
+    SELECT c.id, a.agent_id, $3 FROM (SELECT id FROM conversations WHERE id = $1 AND status = 'queued' FOR SHARE) c
+    CROSS JOIN unnest($2::uuid[]) AS a(agent_id)
+    ON CONFLICT (conversation_id, agent_id) WHERE status = 'pending' DO NOTHING RETURNING ${COLS}`, [conversationId, agentIds, deadline]);
+  return r.rows;
 }
 
 /** Ends pending offers; returns the ones this call ended (status-guarded). */

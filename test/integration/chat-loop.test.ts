@@ -1,7 +1,7 @@
 // The core loop on real Prosody + PostgreSQL: customer over /xmpp-websocket,
 // agents as XMPP clients, offers, first join wins, messages, typing, close.
 import { expect } from 'chai';
-import { customer, onlineAgent, startStack, untilAvailable, waitUntil, type Stack } from '../support/stack.js';
+import { customer, onlineAgent, startStack, untilAvailable, type Stack } from '../support/stack.js';
 import { errorCondition, errorText, groupchat, isBody, isInvite, isPresenceError, isSelfPresence, joinPresence, NS_CHATSTATES, NS_MUC_USER, xml } from '../support/xmpp.js';
 
 describe('chat loop (Prosody + PostgreSQL)', function () {

@@ -2,7 +2,7 @@
 // domains and nothing else, and only their own conversation's room.
 import { expect } from 'chai';
 import { customer, onlineAgent, startStack, untilAvailable, type Stack } from '../support/stack.js';
-import { errorCondition, errorText, isInvite, isPresenceError, joinPresence, TestClient, xml, type Element } from '../support/xmpp.js';
+import { errorCondition, errorText, isPresenceError, joinPresence, TestClient, xml, type Element } from '../support/xmpp.js';
 
 const isErrorFrom = (from: string) => (el: Element) => el.attrs.type === 'error' && el.attrs.from === from;
 

@@ -26,15 +26,16 @@ export class DeskService {
 
   get jid(): string { return this.opts.domain; }
 
-  async start(hooks: DeskHooks, agents: string[]): Promise<void> {
+  /** `agents` is read at each (re)connection, so agents added since are probed too. */
+  async start(hooks: DeskHooks, agents: () => string[]): Promise<void> {
     this.hooks = hooks;
     this.conn = await connectComponent({ ...this.opts }, (el) => this.onStanza(el));
     this.conn.iqCallee.get(NS_INFO, 'query', () => xml('query', { xmlns: NS_INFO },
       xml('identity', { category: 'component', type: 'generic', name: 'Switchboard desk' }),
       ...[NS_INFO, 'urn:xmpp:ping'].map((v) => xml('feature', { var: v }))));
     this.conn.iqCallee.get('urn:xmpp:ping', 'ping', () => true);
-    this.conn.on('online', () => this.probeAll(agents));
-    this.probeAll(agents);
+    this.conn.on('online', () => this.probeAll(agents()));
+    this.probeAll(agents());
   }
 
   async stop(): Promise<void> {

@@ -4,7 +4,7 @@
 // status change; type=unavailable is an exit.
 import { removeOccupant, saveOccupant } from '../../src/db/repos/occupants.js';
 import { texts } from '../../src/core/texts.js';
-import { localOf, resourceOf, xml, type Element } from '../xmpp.js';
+import { bareJid, localOf, resourceOf, xml, type Element } from '../xmpp.js';
 import { joinError } from './errors.js';
 import { sendHistory } from './history.js';
 import { removeOccupantSession } from './leave.js';
@@ -12,7 +12,6 @@ import { occupantPresence } from './presence.js';
 import type { MucService } from './service.js';
 import { byNick, distinctOccupants, NS_MUC, type Occupant } from './state.js';
 import { conversationByNode } from '../../src/db/repos/conversations.js';
-import { bareJid } from '../xmpp.js';
 
 export async function handlePresence(muc: MucService, p: Element): Promise<void> {
   const { from, to, type } = p.attrs;

@@ -10,7 +10,7 @@ export function occupantPresence(room: RoomState, o: Occupant, to: Occupant, opt
   const showJid = to.kind === 'agent';
   return xml('presence', { from: occupantJid(room, o.nick), to: to.realJid, type: opts.type },
     xml('x', { xmlns: NS_MUC_USER },
-      xml('item', { affiliation: opts.type ? affiliation(o) : affiliation(o), role: opts.type ? 'none' : role(o), jid: showJid ? o.realJid : undefined }),
+      xml('item', { affiliation: affiliation(o), role: opts.type ? 'none' : role(o), jid: showJid ? o.realJid : undefined }),
       ...(opts.codes ?? []).map((code) => xml('status', { code: String(code) })),
       ...(opts.extra ?? [])));
 }

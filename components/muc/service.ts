@@ -12,7 +12,7 @@ import { handlePresence } from './join.js';
 import { removeOccupantSession } from './leave.js';
 import { handleMessage } from './message.js';
 import { registerPing } from './ping.js';
-import type { Occupant, RoomState } from './state.js';
+import type { RoomState } from './state.js';
 
 export interface MucOptions { db: Db; log: Logger; domain: string; host: string; port: number; secret: string; historyLimit?: number }
 
@@ -106,9 +106,5 @@ export class MucService {
         }
       }
     }
-  }
-
-  occupantsOf(room: RoomState, kind?: Occupant['kind']): Occupant[] {
-    return [...room.occupants.values()].filter((o) => !kind || o.kind === kind);
   }
 }

@@ -103,7 +103,7 @@ export class Conversations implements MucHooks, DeskHooks {
       if (!(await markCustomerJoined(this.db, conv.id))) return;
       await addEvent(this.db, conv.id, 'customer_joined');
       await this.routing.kick();
-      const offered = (await pendingOffers(this.db)).some((o) => o.conversationId === conv.id);
+      const offered = (await pendingOffers(this.db, { conversationId: conv.id })).length > 0;
       await notice(this.deps.muc, room, offered ? texts.waiting(occ.nick) : texts.noAgent(occ.nick), { to: [occ] });
       return;
     }
@@ -163,7 +163,7 @@ export class Conversations implements MucHooks, DeskHooks {
         return `You are ${state}.\nChats: ${chats.length} of ${agent.maxChats}${chats.map(line).join('')}\nPending offers: ${offers.length}${offers.map(line).join('')}`;
       }
       case 'decline': case 'reject': {
-        const mine = (await pendingOffers(this.db)).filter((o) => o.agentId === agent.id).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+        const mine = await pendingOffers(this.db, { agentId: agent.id });
         if (mine.length === 0) return 'You have no pending offer to decline.';
         await this.routing.declined(mine[0]!.conversationId, agent.id);
         return null; // the routing's "You declined…" notice is the answer

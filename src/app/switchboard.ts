@@ -51,10 +51,9 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   }, log);
   conversations.routing = routing;
 
-  await muc.start(conversations);
-  await desk.start(conversations, agents.jids());
   await agents.bootstrap(o.print ?? ((t) => process.stdout.write(t + '\n')));
-  for (const jid of agents.jids()) desk.probe(jid);
+  await muc.start(conversations);
+  await desk.start(conversations, () => agents.jids());
   await routing.start();
 
   const http = await buildHttp({ cfg, db, log, agents, conversations, routing, desk });

@@ -130,7 +130,3 @@ export async function registerAccount(configFile: string, jid: string, password:
   if (!user || !host) throw new Error(`not a bare JID: ${jid}`);
   await run('prosodyctl', ['--config', configFile, 'register', user, host, password]);
 }
-
-export async function deleteAccount(configFile: string, jid: string): Promise<void> {
-  await run('prosodyctl', ['--config', configFile, 'deluser', jid]);
-}

@@ -33,10 +33,6 @@ export async function agentById(db: Queryable, id: string): Promise<Agent | null
   return (await db.query(`SELECT ${COLS} FROM agents WHERE id = $1`, [id])).rows[0] ?? null;
 }
 
-export async function credentialsByEmail(db: Queryable, email: string): Promise<{ id: string; passwordHash: string | null } | null> {
-  return (await db.query('SELECT id, password_hash AS "passwordHash" FROM agents WHERE lower(email) = lower($1) AND deleted_at IS NULL', [email])).rows[0] ?? null;
-}
-
 export async function countAgents(db: Queryable): Promise<number> {
   return (await db.query('SELECT count(*)::int AS n FROM agents')).rows[0].n;
 }

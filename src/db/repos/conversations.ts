@@ -48,10 +48,6 @@ export async function waitingConversations(db: Queryable): Promise<Conversation[
   return (await db.query(`SELECT ${COLS} FROM conversations WHERE status = 'queued' AND customer_joined_at IS NOT NULL ORDER BY created_at`)).rows;
 }
 
-export async function openConversations(db: Queryable): Promise<Conversation[]> {
-  return (await db.query(`SELECT ${COLS} FROM conversations WHERE status <> 'closed'`)).rows;
-}
-
 export async function activeCounts(db: Queryable): Promise<Map<string, number>> {
   const r = await db.query(`SELECT agent_id, count(*)::int AS n FROM conversations WHERE status = 'active' GROUP BY agent_id`);
   return new Map(r.rows.map((x) => [x.agent_id as string, x.n as number]));

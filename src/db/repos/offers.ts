@@ -27,8 +27,11 @@ export async function endOffers(db: Queryable, where: { conversationId?: string;
   return r.rows;
 }
 
-export async function pendingOffers(db: Queryable): Promise<Offer[]> {
-  return (await db.query(`SELECT ${COLS} FROM offers WHERE status = 'pending'`)).rows;
+/** Pending offers, all or only those of one conversation or one agent (newest first). */
+export async function pendingOffers(db: Queryable, where: { conversationId?: string; agentId?: string } = {}): Promise<Offer[]> {
+  return (await db.query(`SELECT ${COLS} FROM offers WHERE status = 'pending'
+    AND ($1::uuid IS NULL OR conversation_id = $1) AND ($2::uuid IS NULL OR agent_id = $2) ORDER BY created_at DESC`,
+  [where.conversationId ?? null, where.agentId ?? null])).rows;
 }
 
 /** Who declined or missed offers for open conversations, with when. */

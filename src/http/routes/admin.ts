@@ -63,9 +63,9 @@ export function adminRoutes(app: FastifyInstance, s: Services): void {
     const room = await roomBySlug(s.db, req.params.slug);
     if (!room) throw new AppError('not_found', `slug: there is no room "${req.params.slug}"`, 'slug');
     const settings: RoomSettings = { ...room.settings, ...req.body, form: { ...room.settings.form, ...(req.body.form ?? {}) } };
-    if (settings.form.name.hidden && settings.form.name.mandatory) throw new AppError('invalid', 'form.name: a hidden field cannot be mandatory', 'form.name');
-    if (settings.form.email.hidden && settings.form.email.mandatory) throw new AppError('invalid', 'form.email: a hidden field cannot be mandatory', 'form.email');
-    if (settings.form.message.hidden && settings.form.message.mandatory) throw new AppError('invalid', 'form.message: a hidden field cannot be mandatory', 'form.message');
+    for (const [field, rule] of Object.entries(settings.form)) {
+      if (rule.hidden && rule.mandatory) throw new AppError('invalid', `form.${field}: a hidden field cannot be mandatory`, `form.${field}`);
+    }
     const updated = (await updateRoomSettings(s.db, room.slug, settings))!;
     s.routing.forgetRoom(updated.id);
     return { slug: updated.slug, url: `${s.cfg.publicUrl}/c/${updated.slug}`, settings: updated.settings, updatedAt: updated.updatedAt };

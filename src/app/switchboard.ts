@@ -12,6 +12,10 @@ import { DeskService } from '../../components/desk/service.js';
 import { AgentDirectory, type AccountProvisioner } from './agents.js';
 import { Conversations } from './conversations.js';
 import { Routing } from './routing.js';
+import { Audit } from './audit.js';
+import { noEvents, type AdminEvents } from './events.js';
+import { Sessions } from './sessions.js';
+import { systemClock, type Clock } from '../core/clock.js';
 
 export interface SwitchboardOptions {
   cfg: Config;
@@ -23,10 +27,12 @@ export interface SwitchboardOptions {
   print?: (text: string) => void;
   /** Listen on cfg.httpPort (default) or not at all (0 = any free port). */
   listen?: boolean;
+  /** Time for sessions, rate limits and the audit log (tests move it by hand). */
+  clock?: Clock;
 }
 
 export interface Switchboard {
-  cfg: Config; db: Db; http: FastifyInstance; url: string;
+  cfg: Config; db: Db; http: FastifyInstance; url: string; clock: Clock; sessions: Sessions;
   agents: AgentDirectory; conversations: Conversations; routing: Routing; muc: MucService; desk: DeskService;
   close(): Promise<void>;
 }
@@ -38,7 +44,11 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
   await ensureRoom(db, DEFAULT_ROOM_SLUG, defaultRoomSettings());
 
-  const agents = new AgentDirectory(db, cfg, o.accounts, log);
+  const clock = o.clock ?? systemClock;
+  const audit = new Audit(clock);
+  const sessions = new Sessions(db, clock);
+  const events: AdminEvents = noEvents;
+  const agents = new AgentDirectory(db, cfg, o.accounts, log, audit);
   await agents.load();
   const xmpp = { host: cfg.xmppComponentHost, port: cfg.xmppComponentPort, secret: o.componentSecret, log };
   const muc = new MucService({ db, ...xmpp, domain: cfg.roomsDomain });
@@ -50,18 +60,19 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
     tellAgent: (jid, text) => desk.tell(jid, text),
   }, log);
   conversations.routing = routing;
+  agents.onDeleted = (a) => routing.availability(a.id, false);
 
   await agents.bootstrap(o.print ?? ((t) => process.stdout.write(t + '\n')));
   await muc.start(conversations);
   await desk.start(conversations, () => agents.jids());
   await routing.start();
 
-  const http = await buildHttp({ cfg, db, log, agents, conversations, routing, desk });
+  const http = await buildHttp({ cfg, db, log, clock, sessions, audit, events, agents, conversations, routing, desk });
   const url = await http.listen({ host: cfg.httpHost, port: cfg.httpPort });
   log.info(`HTTP on ${url} — customer page ${cfg.publicUrl}/c/general, API docs ${cfg.publicUrl}/docs`);
 
   return {
-    cfg, db, http, url, agents, conversations, routing, muc, desk,
+    cfg, db, http, url, clock, sessions, agents, conversations, routing, muc, desk,
     async close() {
       routing.stop();
       await http.close();

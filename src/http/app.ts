@@ -14,13 +14,30 @@ import type { AgentDirectory } from '../app/agents.js';
 import type { Conversations } from '../app/conversations.js';
 import type { Routing } from '../app/routing.js';
 import type { DeskService } from '../../components/desk/service.js';
-import { registerAuth } from './auth.js';
+import type { Clock } from '../core/clock.js';
+import type { Audit } from '../app/audit.js';
+import type { AdminEvents } from '../app/events.js';
+import type { Sessions } from '../app/sessions.js';
+import { installAccess } from './access.js';
+import { authRoutes } from './routes/auth.js';
+import { agentRoutes } from './routes/agents.js';
 import { installErrorHandler } from './errors.js';
-import { adminRoutes } from './routes/admin.js';
+import { roomRoutes } from './routes/rooms.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { departmentRoutes } from './routes/departments.js';
+import { cannedRoutes } from './routes/canned.js';
+import { predefinedRoutes } from './routes/predefined.js';
+import { urlRouteRoutes } from './routes/url-routes.js';
+import { offlineRecipientRoutes } from './routes/offline-recipients.js';
+import { tagRoutes } from './routes/tags.js';
+import { companyRoutes } from './routes/company.js';
 import { publicRoutes } from './routes/public.js';
 import { attachXmppWebsocket } from './xmpp-websocket.js';
 
-export interface Services { cfg: Config; db: Db; log: Logger; agents: AgentDirectory; conversations: Conversations; routing: Routing; desk: DeskService }
+export interface Services {
+  cfg: Config; db: Db; log: Logger; clock: Clock; sessions: Sessions; audit: Audit; events: AdminEvents;
+  agents: AgentDirectory; conversations: Conversations; routing: Routing; desk: DeskService;
+}
 
 export async function buildHttp(s: Services): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
@@ -46,11 +63,21 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   installErrorHandler(app);
+  installAccess(app, s.sessions);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
-  registerAuth(app, s.db);
+  authRoutes(app, s);
+  agentRoutes(app, s);
   publicRoutes(app, s);
-  adminRoutes(app, s);
+  roomRoutes(app, s);
+  conversationRoutes(app, s);
+  departmentRoutes(app, s);
+  cannedRoutes(app, s);
+  predefinedRoutes(app, s);
+  urlRouteRoutes(app, s);
+  offlineRecipientRoutes(app, s);
+  tagRoutes(app, s);
+  companyRoutes(app, s);
   attachXmppWebsocket(app, { upstream: s.cfg.xmppWebsocketUrl, maxBytes: s.cfg.stanzaMaxBytes, log: s.log });
   return app;
 }

@@ -3,7 +3,7 @@
 import type { Config } from '../../src/config.js';
 import { createLogger, silentLogger } from '../../src/log.js';
 import { startSwitchboard, type Switchboard } from '../../src/app/switchboard.js';
-import { registerAccount } from '../../src/supervisor/prosody.js';
+import { registerAccount, removeAccount } from '../../src/supervisor/prosody.js';
 import { freshDatabase, testEnv, type TestEnv } from './env.js';
 import { freePort } from './ports.js';
 import { joinPresence, TestClient, isSelfPresence } from './xmpp.js';
@@ -19,7 +19,7 @@ export async function startStack(overrides: Partial<Config> = {}, databaseUrl?: 
   const log = process.env.TEST_LOG ? createLogger('debug', 'worker') : silentLogger;
   const sb = await startSwitchboard({
     cfg, log, databaseUrl: url, componentSecret: env.prosody.secret,
-    accounts: { register: (jid, pw) => registerAccount(env.prosody.paths.configFile, jid, pw) },
+    accounts: { register: (jid, pw) => registerAccount(env.prosody.paths.configFile, jid, pw), remove: (jid) => removeAccount(env.prosody.paths.configFile, jid) },
     print: (t) => printed.push(t),
   });
   const clients: TestClient[] = [];

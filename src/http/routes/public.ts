@@ -7,6 +7,7 @@ import { AppError } from '../../core/errors.js';
 import { roomBySlug } from '../../db/repos/rooms.js';
 import type { ContactInput } from '../../core/contact-form.js';
 import type { Services } from '../app.js';
+import { PUBLIC } from '../access.js';
 import { repoPath } from '../../paths.js';
 
 const SLUG = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
@@ -15,6 +16,7 @@ const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', cs
 
 export function publicRoutes(app: FastifyInstance, s: Services): void {
   app.get<{ Params: { slug: string } }>('/api/v1/rooms/:slug/public', {
+    config: PUBLIC,
     schema: {
       tags: ['customer'], summary: "A room's settings the customer page needs",
       params: { type: 'object', properties: { slug: SLUG }, required: ['slug'] },
@@ -30,6 +32,7 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
   });
 
   app.post<{ Params: { slug: string }; Body: ContactInput }>('/api/v1/rooms/:slug/conversations', {
+    config: PUBLIC,
     schema: {
       tags: ['customer'], summary: "Start a conversation from the room's contact form",
       params: { type: 'object', properties: { slug: SLUG }, required: ['slug'] },
@@ -39,6 +42,7 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
   }, async (req, reply) => reply.code(201).send(await s.conversations.start(req.params.slug, req.body ?? {})));
 
   app.post<{ Params: { id: string } }>('/api/v1/conversations/:id/end', {
+    config: PUBLIC,
     schema: {
       tags: ['customer'], summary: 'The customer ends their conversation (bearer = the customer token)',
       params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },

@@ -1,0 +1,10 @@
+// What the admin side tells the rest of the system about. The mail outbox
+// subscribes here (administrators are emailed when an operator edits their
+// private profile, seed 000).
+import type { Agent } from '../db/repos/agents.js';
+
+export interface AdminEvents {
+  profileEdited(agent: Agent, fields: string[]): Promise<void>;
+}
+
+export const noEvents: AdminEvents = { profileEdited: async () => {} };

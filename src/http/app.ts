@@ -23,6 +23,7 @@ import { authRoutes } from './routes/auth.js';
 import { agentRoutes } from './routes/agents.js';
 import { installErrorHandler } from './errors.js';
 import { roomRoutes } from './routes/rooms.js';
+import { completeSchema } from './room-schema.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { departmentRoutes } from './routes/departments.js';
 import { cannedRoutes } from './routes/canned.js';
@@ -44,7 +45,7 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   // Query strings and params arrive as text and are coerced; JSON bodies are
   // taken as sent, so ["A"] is not silently accepted where a string is due.
   const shared = readdirSync(repoPath('schemas', 'http')).filter((x) => x.endsWith('.json')).sort()
-    .map((f) => JSON.parse(readFileSync(repoPath('schemas', 'http', f), 'utf8')) as { $id: string });
+    .map((f) => completeSchema(JSON.parse(readFileSync(repoPath('schemas', 'http', f), 'utf8')) as { $id: string }));
   const makeAjv = (coerceTypes: boolean | 'array') => {
     const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
     (addFormats as unknown as (a: Ajv) => void)(ajv);

@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { roomBySlug } from '../../db/repos/rooms.js';
 import type { ContactInput } from '../../core/contact-form.js';
+import { publicRoom } from '../../core/room-public.js';
 import type { Services } from '../app.js';
 import { PUBLIC } from '../access.js';
 import { repoPath } from '../../paths.js';
@@ -18,17 +19,15 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
   app.get<{ Params: { slug: string } }>('/api/v1/rooms/:slug/public', {
     config: PUBLIC,
     schema: {
-      tags: ['customer'], summary: "A room's settings the customer page needs",
+      tags: ['customer'], summary: 'What the customer page and the widget need from a room: look, visible form fields, buttons, labels, open now',
       params: { type: 'object', properties: { slug: SLUG }, required: ['slug'] },
-      response: {
-        200: { type: 'object', properties: { slug: { type: 'string' }, name: { type: 'string' }, agentLabel: { type: 'string' }, form: { type: 'object', properties: { name: { $ref: 'FieldRule#' }, email: { $ref: 'FieldRule#' }, message: { $ref: 'FieldRule#' } } } } },
-        404: { $ref: 'Error#' },
-      },
+      response: { 200: { $ref: 'RoomPublic#' }, 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const room = await roomBySlug(s.db, req.params.slug);
     if (!room) throw new AppError('not_found', `slug: there is no room "${req.params.slug}"`, 'slug');
-    return { slug: room.slug, name: room.settings.name, agentLabel: room.settings.agentLabel, form: room.settings.form };
+    // "open" follows the clock: a cache would show yesterday's answer.
+    return reply.header('cache-control', 'no-store').send(publicRoom(room, s.clock.now()));
   });
 
   app.post<{ Params: { slug: string }; Body: ContactInput }>('/api/v1/rooms/:slug/conversations', {

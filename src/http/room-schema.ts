@@ -51,6 +51,8 @@ const PATTERNS: Record<string, string> = {
   '^[a-z][a-z0-9_-]{0,39}$': 'must start with a lowercase letter and hold only a-z, 0-9, _ and - (at most 40)',
   '^https?://': 'must be an http:// or https:// URL',
   '\\S': 'must not be blank',
+  '^(\\.[A-Za-z0-9]{1,16}|[a-z]+/(\\*|[A-Za-z0-9][A-Za-z0-9.+-]{0,80}))$': 'must be a file extension like .pdf or a type like image/* or application/pdf',
+  '^[a-z0-9][a-z0-9-]{0,62}$': 'must be 1 to 63 lowercase letters, digits or -, not starting with -',
 };
 
 /** An Ajv error as the setting it names (dotted path, `prefix` first) and the rule it breaks. */

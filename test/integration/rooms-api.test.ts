@@ -262,5 +262,9 @@ describe('rooms API', function () {
     const doc = (await api('/openapi.json')).json;
     for (const p of ['/api/v1/rooms', '/api/v1/rooms/{slug}', '/api/v1/rooms/{slug}/links', '/api/v1/rooms/{slug}/embed', '/api/v1/rooms/{slug}/public']) expect(doc.paths, p).to.have.property(p);
     expect(doc.components.schemas.RoutingStrategy.enum).to.deep.equal(['quickest-reply']);
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(refs).to.include.members(['RoomSettings', 'RoomFormField', 'RoomPublic']);
+    for (const r of new Set(refs)) expect(doc.components.schemas, r).to.have.property(r);
+    expect(JSON.stringify(doc)).not.to.match(/"\$ref":"(?!#\/components\/schemas\/)/);
   });
 });

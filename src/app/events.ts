@@ -8,3 +8,8 @@ export interface AdminEvents {
 }
 
 export const noEvents: AdminEvents = { profileEdited: async () => {} };
+
+/** Figures other parts contribute to the billing usage (the mail outbox: emails sent against the quota). */
+export interface UsageSources {
+  emails(): Promise<Record<string, unknown>>;
+}

@@ -13,7 +13,7 @@ import { AgentDirectory, type AccountProvisioner } from './agents.js';
 import { Conversations } from './conversations.js';
 import { Routing } from './routing.js';
 import { Audit } from './audit.js';
-import { noEvents, type AdminEvents } from './events.js';
+import { noEvents, type AdminEvents, type UsageSources } from './events.js';
 import { Sessions } from './sessions.js';
 import { systemClock, type Clock } from '../core/clock.js';
 
@@ -48,6 +48,8 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   const audit = new Audit(clock);
   const sessions = new Sessions(db, clock);
   const events: AdminEvents = noEvents;
+  // The mail outbox reports its figures here once it is wired in.
+  const usage: UsageSources = { emails: async () => ({}) };
   const agents = new AgentDirectory(db, cfg, o.accounts, log, audit);
   await agents.load();
   const xmpp = { host: cfg.xmppComponentHost, port: cfg.xmppComponentPort, secret: o.componentSecret, log };
@@ -67,7 +69,7 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   await desk.start(conversations, () => agents.jids());
   await routing.start();
 
-  const http = await buildHttp({ cfg, db, log, clock, sessions, audit, events, agents, conversations, routing, desk });
+  const http = await buildHttp({ cfg, db, log, clock, sessions, audit, events, usage, agents, conversations, routing, desk });
   const url = await http.listen({ host: cfg.httpHost, port: cfg.httpPort });
   log.info(`HTTP on ${url} — customer page ${cfg.publicUrl}/c/general, API docs ${cfg.publicUrl}/docs`);
 

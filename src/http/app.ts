@@ -16,7 +16,7 @@ import type { Routing } from '../app/routing.js';
 import type { DeskService } from '../../components/desk/service.js';
 import type { Clock } from '../core/clock.js';
 import type { Audit } from '../app/audit.js';
-import type { AdminEvents } from '../app/events.js';
+import type { AdminEvents, UsageSources } from '../app/events.js';
 import type { Sessions } from '../app/sessions.js';
 import { installAccess } from './access.js';
 import { authRoutes } from './routes/auth.js';
@@ -24,6 +24,8 @@ import { agentRoutes } from './routes/agents.js';
 import { installErrorHandler } from './errors.js';
 import { roomRoutes } from './routes/rooms.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { customerRoutes } from './routes/customers.js';
+import { auditRoutes } from './routes/audit.js';
 import { departmentRoutes } from './routes/departments.js';
 import { cannedRoutes } from './routes/canned.js';
 import { predefinedRoutes } from './routes/predefined.js';
@@ -35,7 +37,7 @@ import { publicRoutes } from './routes/public.js';
 import { attachXmppWebsocket } from './xmpp-websocket.js';
 
 export interface Services {
-  cfg: Config; db: Db; log: Logger; clock: Clock; sessions: Sessions; audit: Audit; events: AdminEvents;
+  cfg: Config; db: Db; log: Logger; clock: Clock; sessions: Sessions; audit: Audit; events: AdminEvents; usage: UsageSources;
   agents: AgentDirectory; conversations: Conversations; routing: Routing; desk: DeskService;
 }
 
@@ -71,6 +73,8 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   publicRoutes(app, s);
   roomRoutes(app, s);
   conversationRoutes(app, s);
+  customerRoutes(app, s);
+  auditRoutes(app, s);
   departmentRoutes(app, s);
   cannedRoutes(app, s);
   predefinedRoutes(app, s);

@@ -58,6 +58,7 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   for (const s of shared) app.addSchema(s);
   await app.register(swagger, {
     openapi: {
+      openapi: '3.1.0',
       info: { title: 'Switchboard API', version: '1' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },

@@ -7,6 +7,7 @@ import { createPool, type Db } from '../db/pool.js';
 import { ensureRoom } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import { buildHttp } from '../http/app.js';
+import { MailService } from '../mail/index.js';
 import { MucService } from '../../components/muc/service.js';
 import { DeskService } from '../../components/desk/service.js';
 import { AgentDirectory, type AccountProvisioner } from './agents.js';
@@ -28,6 +29,7 @@ export interface SwitchboardOptions {
 export interface Switchboard {
   cfg: Config; db: Db; http: FastifyInstance; url: string;
   agents: AgentDirectory; conversations: Conversations; routing: Routing; muc: MucService; desk: DeskService;
+  mail: MailService;
   close(): Promise<void>;
 }
 
@@ -55,15 +57,18 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   await muc.start(conversations);
   await desk.start(conversations, () => agents.jids());
   await routing.start();
+  const mail = new MailService({ db, cfg, log }); // SMTP settings from the admin API: pass `smtp` here
+  await mail.start();
 
   const http = await buildHttp({ cfg, db, log, agents, conversations, routing, desk });
   const url = await http.listen({ host: cfg.httpHost, port: cfg.httpPort });
   log.info(`HTTP on ${url} — customer page ${cfg.publicUrl}/c/general, API docs ${cfg.publicUrl}/docs`);
 
   return {
-    cfg, db, http, url, agents, conversations, routing, muc, desk,
+    cfg, db, http, url, agents, conversations, routing, muc, desk, mail,
     async close() {
       routing.stop();
+      await mail.stop();
       await http.close();
       await Promise.all([muc.stop(), desk.stop()]);
       await db.end();

@@ -1,7 +1,7 @@
 // Mail tests without the XMPP side: a fresh migrated database with room
 // general, and MailService instances on it with test-friendly settings.
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../../src/config.js';
@@ -29,7 +29,11 @@ export async function mailDb(overrides: Partial<Config> = {}): Promise<MailDb> {
   const services: MailService[] = [];
   return {
     db, url, cfg, services,
-    async close() { await Promise.all(services.splice(0).map((s) => s.stop())); await db.end(); },
+    async close() {
+      await Promise.all(services.splice(0).map((s) => s.stop()));
+      await db.end();
+      if (!process.env.KEEP_TEST_DIRS) rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -9,7 +9,7 @@ import { mailDb, mailService, type MailDb } from '../support/mail.js';
 import { parseMail } from '../support/mime.js';
 import { freePort } from '../support/ports.js';
 import { TestSmtp } from '../support/smtp.js';
-import { waitUntil } from '../support/stack.js';
+import { startStack, waitUntil } from '../support/stack.js';
 
 const profile = { company: { companyName: 'Acme Inc', contactEmail: 'help@acme.test' } };
 const confirmation = (message: string) => ({ profile, customer: { name: 'Jane' }, message });
@@ -155,5 +155,17 @@ describe('mail: outbox delivery', function () {
       expect(e.html).to.include('to a file &amp; back');
     }
     expect(items.map((i) => i.id).sort()).to.deep.equal(batch.map((b) => b.id).sort());
+  });
+
+  it('the worker starts one (sb.mail): SMTP_URL honoured, stopped with the rest', async () => {
+    const smtp = track(await TestSmtp.start());
+    const stack = await startStack({ smtpUrl: smtp.url });
+    try {
+      await stack.sb.mail.enqueue('offline-confirmation', confirmation('from the worker'), ['wired@example.com']);
+      await waitUntil(() => smtp.received.length === 1, 20_000, 'delivery by the worker\'s mail service');
+      expect(smtp.received[0]!.to).to.deep.equal(['wired@example.com']);
+    } finally {
+      await stack.stop();
+    }
   });
 });

@@ -12,7 +12,7 @@ export interface TestSmtpOptions {
   auth?: { user: string; pass: string };
   /** Recipients refused with 550 at RCPT TO. */
   refuse?: RegExp;
-  /** Runs once the message is in, before the server answers; throwing makes it answer 451. */
+  /** Runs once the message is in (and in `received`), before the server answers; throwing makes it answer 451. */
   onMessage?: (r: Received) => Promise<void> | void;
 }
 
@@ -41,8 +41,8 @@ export class TestSmtp {
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
             to: session.envelope.rcptTo.map((a) => a.address), raw, mail: parseMail(raw), user: session.user as string | undefined,
           };
-          Promise.resolve(o.onMessage?.(r)).then(() => { self!.received.push(r); cb(); },
-            (e: Error) => cb(Object.assign(new Error(e.message), { responseCode: 451 })));
+          self!.received.push(r);
+          Promise.resolve(o.onMessage?.(r)).then(() => cb(), (e: Error) => cb(Object.assign(new Error(e.message), { responseCode: 451 })));
         });
       },
     });

@@ -19,7 +19,12 @@ export interface Compiled { name: string; html: string; placeholders: ReadonlySe
 
 /** Compiles with strict MJML validation: a broken template stops start-up naming it. */
 export async function compileMjml(name: string, source: string): Promise<Compiled> {
-  const out = await mjml2html(source, { validationLevel: 'strict', keepComments: false });
+  let out: Awaited<ReturnType<typeof mjml2html>>;
+  try {
+    out = await mjml2html(source, { validationLevel: 'strict', keepComments: false });
+  } catch (e) {
+    throw new Error(`mail template ${name}: ${(e as Error).message.replace(/\s+/g, ' ').trim()}`);
+  }
   if (out.errors.length) throw new Error(`mail template ${name}: ${out.errors.map((e) => e.formattedMessage).join('; ')}`);
   return { name, html: out.html, placeholders: new Set([...out.html.matchAll(PLACEHOLDER)].map((m) => m[1]!)) };
 }

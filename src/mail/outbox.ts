@@ -48,15 +48,18 @@ export async function insertWithinQuota(db: Db, emails: NewEmail[], quota: numbe
  * Claims one due email: queued and due, or sending with its lease run out
  * (its worker died). SKIP LOCKED lets concurrent workers each take another
  * row; the lease is written into next_attempt_at and `attempts` is the fence
- * every later update checks.
+ * every later update checks. `horizon` (the database time of a pass's first
+ * claim) keeps one pass from claiming again an email it just rescheduled.
  */
-export async function claimNext(db: Queryable, leaseSeconds: number): Promise<OutboxEmail | null> {
+export async function claimNext(db: Queryable, leaseSeconds: number, horizon: Date | null = null): Promise<{ email: OutboxEmail; at: Date } | null> {
   const r = await db.query(`UPDATE mail_outbox SET status = 'sending', attempts = attempts + 1, updated_at = now(),
       next_attempt_at = now() + make_interval(secs => $1)
-    WHERE id = (SELECT id FROM mail_outbox WHERE status IN ('queued', 'sending') AND next_attempt_at <= now()
+    WHERE id = (SELECT id FROM mail_outbox WHERE status IN ('queued', 'sending') AND next_attempt_at <= COALESCE($2, now())
       ORDER BY next_attempt_at, created_at LIMIT 1 FOR UPDATE SKIP LOCKED)
-    RETURNING ${EMAIL}`, [leaseSeconds]);
-  return r.rows[0] ?? null;
+    RETURNING ${EMAIL}, now() AS "claimedAt"`, [leaseSeconds, horizon]);
+  if (!r.rows[0]) return null;
+  const { claimedAt, ...email } = r.rows[0];
+  return { email: email as OutboxEmail, at: claimedAt as Date };
 }
 
 const FENCE = `WHERE id = $1 AND status = 'sending' AND attempts = $2`;

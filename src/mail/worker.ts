@@ -56,19 +56,37 @@ export class OutboxWorker {
     this.wake?.();
   }
 
-  /** One delivery pass: every email due now. Returns how many were attempted. */
-  async drain(): Promise<number> {
-    const transport = openTransport(await this.o.settings(), this.o.emlDir);
+  /** Delivers every email due now, whether or not the loop runs; returns how many were attempted. */
+  drain(): Promise<number> {
+    return this.pass(() => false);
+  }
+
+  /**
+   * One delivery pass over the emails due when it starts, each tried once.
+   * The settings are read, and a transport opened, only once there is
+   * something to send: an idle pass costs one query.
+   */
+  private async pass(stopNow: () => boolean): Promise<number> {
+    let transport: MailTransport | null = null;
+    let horizon: Date | null = null;
     let n = 0;
     try {
-      while (!this.stopping) {
-        const email = await claimNext(this.o.db, this.o.leaseSeconds);
-        if (!email) break;
-        await this.deliver(transport, email);
+      while (!stopNow()) {
+        const claim = await claimNext(this.o.db, this.o.leaseSeconds, horizon);
+        if (!claim) break;
+        const { email } = claim;
+        horizon ??= claim.at;
         n++;
+        if (!transport) {
+          try { transport = openTransport(await this.o.settings(), this.o.emlDir); } catch (e) {
+            await this.retryLater(email, e); // the settings cannot be read: nothing else can go either
+            break;
+          }
+        }
+        await this.deliver(transport, email);
       }
     } finally {
-      transport.close();
+      transport?.close();
     }
     return n;
   }
@@ -76,7 +94,7 @@ export class OutboxWorker {
   private async loop(): Promise<void> {
     while (!this.stopping) {
       this.kicked = false;
-      try { await this.drain(); } catch (e) { this.o.log.warn(`mail: delivery pass failed: ${errorText(e)}`); }
+      try { await this.pass(() => this.stopping); } catch (e) { this.o.log.warn(`mail: delivery pass failed: ${errorText(e)}`); }
       if (this.stopping) break;
       let wait = this.o.pollMs;
       try {
@@ -97,24 +115,26 @@ export class OutboxWorker {
   }
 
   private async deliver(t: MailTransport, e: OutboxEmail): Promise<void> {
-    const { db, log, retry } = this.o;
     let res;
     try {
       res = await t.send(e);
     } catch (err) {
+      if (classifyFailure(err) !== 'permanent') return this.retryLater(e, err);
       const why = errorText(err);
-      if (classifyFailure(err) === 'permanent') {
-        await markFailed(db, e, why);
-        log.warn(`mail ${e.id} (${e.template}) to ${e.recipient} failed for good: ${why}`);
-        return;
-      }
-      const delay = backoffSeconds(e.attempts, retry.baseSeconds, retry.maxSeconds);
-      const status = await markRetry(db, e, { delaySeconds: delay, giveUpHours: retry.giveUpHours, error: why });
-      if (status === 'failed') log.warn(`mail ${e.id} to ${e.recipient}: giving up after ${e.attempts} attempts over ${retry.giveUpHours} h: ${why}`);
-      else log.info(`mail ${e.id} to ${e.recipient}: attempt ${e.attempts} failed (${why}); next in ${delay} s`);
+      await markFailed(this.o.db, e, why);
+      this.o.log.warn(`mail ${e.id} (${e.template}) to ${e.recipient} failed for good: ${why}`);
       return;
     }
-    if (await markSent(db, e, res)) log.debug(`mail ${e.id} (${e.template}) to ${e.recipient} sent via ${t.kind}`);
-    else log.warn(`mail ${e.id}: sent, but its lease had run out and another worker claimed it; both copies carry Message-ID ${e.messageId}`);
+    if (await markSent(this.o.db, e, res)) this.o.log.debug(`mail ${e.id} (${e.template}) to ${e.recipient} sent via ${t.kind}`);
+    else this.o.log.warn(`mail ${e.id}: sent, but its lease had run out and another worker claimed it; both copies carry Message-ID ${e.messageId}`);
+  }
+
+  private async retryLater(e: OutboxEmail, err: unknown): Promise<void> {
+    const { retry, log } = this.o;
+    const why = errorText(err);
+    const delay = backoffSeconds(e.attempts, retry.baseSeconds, retry.maxSeconds);
+    const status = await markRetry(this.o.db, e, { delaySeconds: delay, giveUpHours: retry.giveUpHours, error: why });
+    if (status === 'failed') log.warn(`mail ${e.id} to ${e.recipient}: giving up after ${e.attempts} attempts over ${retry.giveUpHours} h: ${why}`);
+    else log.info(`mail ${e.id} to ${e.recipient}: attempt ${e.attempts} failed (${why}); next in ${delay} s`);
   }
 }

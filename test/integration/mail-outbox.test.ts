@@ -112,6 +112,17 @@ describe('mail: outbox delivery', function () {
     expect(r.lastError).to.match(/ECONNREFUSED|ESOCKET|ECONNECTION/);
   });
 
+  it('settings that cannot be read leave the email queued with the reason, tried again later', async () => {
+    const m = track(await mailDb());
+    const mail = await mailService(m, {}, { start: false, smtp: async () => { throw new Error('smtp settings table unreachable'); } });
+    const [e] = await mail.enqueue('offline-confirmation', confirmation('no settings'), ['jane@example.com']);
+    expect(await mail.drain()).to.equal(1);
+    const r = await row(mail, e!.id);
+    expect([r.status, r.attempts]).to.deep.equal(['queued', 1]);
+    expect(r.lastError).to.equal('smtp settings table unreachable');
+    expect(r.nextAttemptAt.getTime()).to.be.greaterThan(r.createdAt.getTime());
+  });
+
   it('quota: past it emails are refused, not sent, and usage says why', async () => {
     const smtp = track(await TestSmtp.start());
     const m = track(await mailDb({ smtpUrl: smtp.url, mailQuota: 3 }));

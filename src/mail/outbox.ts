@@ -62,6 +62,8 @@ export async function claimNext(db: Queryable, leaseSeconds: number, horizon: Da
   return { email: email as OutboxEmail, at: claimedAt as Date };
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const FENCE = `WHERE id = $1 AND status = 'sending' AND attempts = $2`;
 
 export async function markSent(db: Queryable, e: Pick<OutboxEmail, 'id' | 'attempts'>, res: { emlPath: string | null; response: string | null }): Promise<boolean> {
@@ -96,6 +98,7 @@ export interface OutboxQuery { status?: OutboxStatus; template?: string; convers
 
 /** Newest first. */
 export async function listOutbox(db: Queryable, q: OutboxQuery = {}): Promise<{ items: OutboxEntry[]; total: number }> {
+  if (q.conversationId !== undefined && !UUID.test(q.conversationId)) return { items: [], total: 0 };
   const where = `WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR template = $2) AND ($3::uuid IS NULL OR conversation_id = $3)`;
   const args = [q.status ?? null, q.template ?? null, q.conversationId ?? null];
   const items = (await db.query(`SELECT ${ENTRY} FROM mail_outbox ${where} ORDER BY created_at DESC, id LIMIT $4 OFFSET $5`,
@@ -105,7 +108,7 @@ export async function listOutbox(db: Queryable, q: OutboxQuery = {}): Promise<{ 
 }
 
 export async function getEmail(db: Queryable, id: string): Promise<OutboxEmail | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+  if (!UUID.test(id)) return null;
   return (await db.query(`SELECT ${EMAIL} FROM mail_outbox WHERE id = $1`, [id])).rows[0] ?? null;
 }
 

@@ -126,6 +126,9 @@ describe('mail: the emails', function () {
     for (const s of [raw, e.html, e.text]) expect(s).not.to.include('PRIVATE-NOTE').and.not.include('called twice');
     const row = await mail.email(queued!.id);
     expect(row!.conversationId).to.equal(id);
+    const listed = await mail.outbox({ conversationId: id, template: 'transcript' });
+    expect([listed.total, listed.items[0]!.id, listed.items[0]!.status]).to.deep.equal([1, queued!.id, 'sent']);
+    expect((await mail.outbox({ conversationId: 'not-a-uuid' })).total).to.equal(0);
     expect(row!.html + row!.text).not.to.include('PRIVATE-NOTE');
     // A stored message row (with its private flag) cannot be passed as transcript data by mistake.
     const { customerEmail: _unused, ...plain } = data;

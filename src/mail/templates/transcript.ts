@@ -17,7 +17,7 @@ export interface TranscriptData extends WithProfile {
 
 const line = obj({ at: when, from: text(200), kind: { enum: ['customer', 'agent', 'system'], 'x-message': 'must be customer, agent or system' }, body: text(20_000) });
 
-const TIME = 'vertical-align:top;padding:6px 10px 6px 0;color:#6b7280;font-size:12px;white-space:nowrap';
+const TIME = 'width:1%;vertical-align:top;padding:6px 12px 6px 0;color:#6b7280;font-size:12px;white-space:nowrap';
 const MSG = 'vertical-align:top;padding:6px 0';
 const COLOR = { customer: '#0f766e', agent: '#1d4ed8', system: '#6b7280' } as const;
 

@@ -91,6 +91,7 @@ describe('admin API: operators', function () {
   });
 
   it('an operator edits their own profile; a new password needs the current one; role is not theirs to change', async () => {
+    await api('POST', '/api/v1/agents', { token: admin, body: { name: 'Ada Admin', email: 'ada@example.com', role: 'administrator', password: 'ada-password-1' } });
     await api('POST', '/api/v1/agents', { token: admin, body: { name: 'Pat Profile', email: 'pat@example.com', password: 'pat-password-1' } });
     const pat = await signIn(api, 'pat@example.com', 'pat-password-1');
     const ok = await api('PATCH', '/api/v1/me', { token: pat, body: { nickname: 'Patty', greeting: 'Hi!', emailAlerts: true, location: { lat: 1, lon: 2 } } });
@@ -101,6 +102,14 @@ describe('admin API: operators', function () {
     expect((await api('PATCH', '/api/v1/me', { token: pat, body: { password: 'new-password-9', currentPassword: 'wrong' } })).status).to.equal(403);
     expect((await api('PATCH', '/api/v1/me', { token: pat, body: { password: 'new-password-9', currentPassword: 'pat-password-1' } })).status).to.equal(200);
     await signIn(api, 'pat@example.com', 'new-password-9');
+    // Administrators with an email are told, by field name only (seed 000).
+    const mails = (await stack.sb.mail.outbox({ template: 'profile-edited' })).items.filter((m) => m.subject.includes('Pat Profile') && m.recipient === 'ada@example.com');
+    expect(mails.map((m) => m.recipient)).to.deep.equal(['ada@example.com', 'ada@example.com']);
+    const first = await stack.sb.mail.email(mails[1]!.id);
+    expect(first!.text).to.match(/Changed: nickname, greeting, emailAlerts, location/);
+    const second = await stack.sb.mail.email(mails[0]!.id);
+    expect(second!.text).to.include('password');
+    expect(second!.text + second!.html).not.to.include('new-password-9');
   });
 
   it('a normal operator cannot add, change or delete operators', async () => {
@@ -115,9 +124,11 @@ describe('admin API: operators', function () {
   it('the last administrator cannot be deleted or demoted; nobody deletes themselves', async () => {
     const me = (await api('GET', '/api/v1/me', { token: admin })).body.agent.id;
     expect((await api('DELETE', `/api/v1/agents/${me}`, { token: admin })).status).to.equal(409);
-    // Ed was made an administrator above; demote him, then the bootstrap admin is the last one.
-    const ed = (await api('GET', '/api/v1/agents?q=ed%40example.com', { token: admin })).body.items[0].id;
-    expect((await api('PATCH', `/api/v1/agents/${ed}`, { token: admin, body: { role: 'normal' } })).status).to.equal(200);
+    // Ed and Ada were made administrators above; demote them, then the bootstrap admin is the last one.
+    for (const email of ['ed@example.com', 'ada@example.com']) {
+      const other = (await api('GET', `/api/v1/agents?q=${encodeURIComponent(email)}`, { token: admin })).body.items[0].id;
+      expect((await api('PATCH', `/api/v1/agents/${other}`, { token: admin, body: { role: 'normal' } })).status).to.equal(200);
+    }
     const r = await api('PATCH', `/api/v1/agents/${me}`, { token: admin, body: { role: 'normal' } });
     expect(r.status).to.equal(409);
     expect(r.body.field).to.equal('role');

@@ -7,13 +7,14 @@ import { createPool, type Db } from '../db/pool.js';
 import { ensureRoom } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import { buildHttp } from '../http/app.js';
+import { MailService } from '../mail/index.js';
 import { MucService } from '../../components/muc/service.js';
 import { DeskService } from '../../components/desk/service.js';
 import { AgentDirectory, type AccountProvisioner } from './agents.js';
 import { Conversations } from './conversations.js';
 import { Routing } from './routing.js';
 import { Audit } from './audit.js';
-import { noEvents, type AdminEvents } from './events.js';
+import { adminEvents, type AdminEvents, type UsageSources } from './events.js';
 import { Sessions } from './sessions.js';
 import { systemClock, type Clock } from '../core/clock.js';
 
@@ -34,6 +35,7 @@ export interface SwitchboardOptions {
 export interface Switchboard {
   cfg: Config; db: Db; http: FastifyInstance; url: string; clock: Clock; sessions: Sessions;
   agents: AgentDirectory; conversations: Conversations; routing: Routing; muc: MucService; desk: DeskService;
+  mail: MailService;
   close(): Promise<void>;
 }
 
@@ -47,7 +49,9 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   const clock = o.clock ?? systemClock;
   const audit = new Audit(clock);
   const sessions = new Sessions(db, clock);
-  const events: AdminEvents = noEvents;
+  const mail = new MailService({ db, cfg, log }); // SMTP settings from the admin API: pass `smtp` here
+  const events: AdminEvents = adminEvents(db, mail, clock, log);
+  const usage: UsageSources = { emails: async () => ({ ...(await mail.usage()) }) };
   const agents = new AgentDirectory(db, cfg, o.accounts, log, audit);
   await agents.load();
   const xmpp = { host: cfg.xmppComponentHost, port: cfg.xmppComponentPort, secret: o.componentSecret, log };
@@ -66,15 +70,17 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   await muc.start(conversations);
   await desk.start(conversations, () => agents.jids());
   await routing.start();
+  await mail.start();
 
-  const http = await buildHttp({ cfg, db, log, clock, sessions, audit, events, agents, conversations, routing, desk });
+  const http = await buildHttp({ cfg, db, log, clock, sessions, audit, events, usage, agents, conversations, routing, desk });
   const url = await http.listen({ host: cfg.httpHost, port: cfg.httpPort });
   log.info(`HTTP on ${url} — customer page ${cfg.publicUrl}/c/general, API docs ${cfg.publicUrl}/docs`);
 
   return {
-    cfg, db, http, url, clock, sessions, agents, conversations, routing, muc, desk,
+    cfg, db, http, url, clock, sessions, agents, conversations, routing, muc, desk, mail,
     async close() {
       routing.stop();
+      await mail.stop();
       await http.close();
       await Promise.all([muc.stop(), desk.stop()]);
       await db.end();

@@ -15,7 +15,10 @@ export type Access = 'public' | 'operator' | 'admin';
 declare module 'fastify' {
   interface FastifyContextConfig { access?: Access }
   interface FastifyRequest { actor: Actor | null }
+  interface FastifyInstance { apiRoutes: ApiRoute[] }
 }
+
+export interface ApiRoute { method: string; url: string; access: Access }
 
 export const OPERATOR = { access: 'operator' } as const;
 export const ADMIN = { access: 'admin' } as const;
@@ -28,10 +31,13 @@ export function bearer(req: FastifyRequest): string | null {
 
 export function installAccess(app: FastifyInstance, sessions: Sessions): void {
   app.decorateRequest('actor', null);
+  const routes: ApiRoute[] = [];
+  app.decorate('apiRoutes', routes);
   app.addHook('onRoute', (route) => {
     if (!route.url.startsWith('/api/')) return;
     const access = (route.config as { access?: Access } | undefined)?.access;
     if (!access) throw new Error(`route ${route.method} ${route.url} declares no access level`);
+    for (const m of [route.method].flat()) if (m !== 'HEAD') routes.push({ method: m, url: route.url, access });
     if (access !== 'public') {
       route.schema = { ...(route.schema ?? {}), security: [{ bearer: [] }] };
     }

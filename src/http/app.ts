@@ -16,7 +16,7 @@ import type { Routing } from '../app/routing.js';
 import type { DeskService } from '../../components/desk/service.js';
 import type { Clock } from '../core/clock.js';
 import type { Audit } from '../app/audit.js';
-import type { AdminEvents } from '../app/events.js';
+import type { AdminEvents, UsageSources } from '../app/events.js';
 import type { Sessions } from '../app/sessions.js';
 import { installAccess } from './access.js';
 import { authRoutes } from './routes/auth.js';
@@ -25,6 +25,8 @@ import { installErrorHandler } from './errors.js';
 import { roomRoutes } from './routes/rooms.js';
 import { completeSchema } from './room-schema.js';
 import { conversationRoutes } from './routes/conversations.js';
+import { customerRoutes } from './routes/customers.js';
+import { auditRoutes } from './routes/audit.js';
 import { departmentRoutes } from './routes/departments.js';
 import { cannedRoutes } from './routes/canned.js';
 import { predefinedRoutes } from './routes/predefined.js';
@@ -36,7 +38,7 @@ import { publicRoutes } from './routes/public.js';
 import { attachXmppWebsocket } from './xmpp-websocket.js';
 
 export interface Services {
-  cfg: Config; db: Db; log: Logger; clock: Clock; sessions: Sessions; audit: Audit; events: AdminEvents;
+  cfg: Config; db: Db; log: Logger; clock: Clock; sessions: Sessions; audit: Audit; events: AdminEvents; usage: UsageSources;
   agents: AgentDirectory; conversations: Conversations; routing: Routing; desk: DeskService;
 }
 
@@ -57,6 +59,7 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   for (const s of shared) app.addSchema(s);
   await app.register(swagger, {
     openapi: {
+      openapi: '3.1.0',
       info: { title: 'Switchboard API', version: '1' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
@@ -72,6 +75,8 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   publicRoutes(app, s);
   roomRoutes(app, s);
   conversationRoutes(app, s);
+  customerRoutes(app, s);
+  auditRoutes(app, s);
   departmentRoutes(app, s);
   cannedRoutes(app, s);
   predefinedRoutes(app, s);

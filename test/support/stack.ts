@@ -1,6 +1,7 @@
 // A whole Switchboard (worker side) for one suite: fresh database, the run's
 // Prosody, an HTTP port of its own. Helpers for agents and customers.
 import type { Config } from '../../src/config.js';
+import type { Clock } from '../../src/core/clock.js';
 import { createLogger, silentLogger } from '../../src/log.js';
 import { startSwitchboard, type Switchboard } from '../../src/app/switchboard.js';
 import { registerAccount, removeAccount } from '../../src/supervisor/prosody.js';
@@ -10,7 +11,7 @@ import { joinPresence, TestClient, isSelfPresence } from './xmpp.js';
 
 export interface Stack { env: TestEnv; sb: Switchboard; cfg: Config; printed: string[]; databaseUrl: string; clients: TestClient[]; stop(): Promise<void> }
 
-export async function startStack(overrides: Partial<Config> = {}, databaseUrl?: string): Promise<Stack> {
+export async function startStack(overrides: Partial<Config> = {}, databaseUrl?: string, opts: { clock?: Clock } = {}): Promise<Stack> {
   const env = await testEnv();
   const url = databaseUrl ?? (await freshDatabase(env));
   const port = await freePort();
@@ -20,7 +21,7 @@ export async function startStack(overrides: Partial<Config> = {}, databaseUrl?: 
   const sb = await startSwitchboard({
     cfg, log, databaseUrl: url, componentSecret: env.prosody.secret,
     accounts: { register: (jid, pw) => registerAccount(env.prosody.paths.configFile, jid, pw), remove: (jid) => removeAccount(env.prosody.paths.configFile, jid) },
-    print: (t) => printed.push(t),
+    print: (t) => printed.push(t), clock: opts.clock,
   });
   const clients: TestClient[] = [];
   return {

@@ -17,7 +17,8 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'PUT /api/v1/settings/auth': { singleSession: true },
   'POST /api/v1/agents': { name: 'Fuzz Agent', email: 'fuzz@example.com', maxChats: 2, location: { lat: 10, lon: 20 } },
   'PATCH /api/v1/agents/:id': { maxChats: 5, nickname: 'F' },
-  'PATCH /api/v1/rooms/:slug': { name: 'General', offerTimeoutSeconds: 30 },
+  'PATCH /api/v1/rooms/:slug': { name: 'General', offerTimeoutSeconds: 30, form: { theme: { primary: '#123456' } }, hours: { timeZone: 'Europe/Paris' } },
+  'POST /api/v1/rooms': { slug: 'fuzz-room', settings: { name: 'Fuzz', ringLimit: 2 } },
   'POST /api/v1/rooms/:slug/conversations': { name: 'Fuzz Customer', email: 'c@example.com', message: 'hello' },
 };
 

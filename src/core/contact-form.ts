@@ -5,6 +5,7 @@
 // customer name, email and first message.
 import { invalid } from './errors.js';
 import { MAX_ATTACHMENT_BYTES, sortedFields, type FormField, type RoomSettings } from './room-settings.js';
+import { unstorable } from './room-validate.js';
 
 export type ContactInput = Record<string, unknown>;
 export interface Attachment { url: string; name: string; type: string; size: number }
@@ -34,6 +35,8 @@ const typed: Check = (f, raw) => {
   if (typeof raw !== 'string') throw invalid(f.id, 'must be a string');
   const v = raw.trim();
   if (v === '') return empty(f);
+  const why = unstorable(v);
+  if (why) throw invalid(f.id, why);
   const max = MAX_LENGTH[f.id === 'name' ? 'name' : f.type] ?? 200;
   if (v.length > max) throw invalid(f.id, `must be at most ${max} characters`);
   if (f.type === 'email' && !EMAIL.test(v)) throw invalid(f.id, 'must be a valid email address');
@@ -90,7 +93,7 @@ const attachment: Check = (f, raw) => {
   return raw.map((x): Attachment => {
     if (!isObject(x) || typeof x.url !== 'string' || !/^https?:\/\/\S+$/.test(x.url) || x.url.length > 2000
       || typeof x.name !== 'string' || x.name.length > 255 || typeof x.type !== 'string' || x.type.length > 255
-      || typeof x.size !== 'number' || !Number.isInteger(x.size) || x.size < 0) {
+      || typeof x.size !== 'number' || !Number.isInteger(x.size) || x.size < 0 || unstorable(`${x.url}${x.name}${x.type}`)) {
       throw invalid(f.id, 'each file must be { url, name, type, size } from an upload');
     }
     if (x.size > max) throw invalid(f.id, `${x.name} is larger than the limit of ${max} bytes`);

@@ -24,7 +24,30 @@ function fieldProblem(f: FormField, at: string): Problem | null {
   return null;
 }
 
+/** What PostgreSQL cannot store in text or jsonb: U+0000, and UTF-16 halves without their pair. */
+export function unstorable(text: string): string | null {
+  if (text.includes('\u0000')) return 'must not contain the NUL character (U+0000)';
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(text)) return 'must be valid Unicode (it holds half of a surrogate pair)';
+  return null;
+}
+
+/** The first string, at any depth, that cannot be stored, by its path. */
+export function unstorableProblem(v: unknown, at = ''): Problem | null {
+  if (typeof v === 'string') {
+    const why = unstorable(v);
+    return why ? { field: at, message: why } : null;
+  }
+  if (typeof v !== 'object' || v === null) return null;
+  for (const [k, x] of Object.entries(v)) {
+    const p = unstorableProblem(x, at ? `${at}.${k}` : k);
+    if (p) return p;
+  }
+  return null;
+}
+
 export function settingsProblem(s: RoomSettings): Problem | null {
+  const bad = unstorableProblem(s);
+  if (bad) return bad;
   const ids = new Map<string, number>();
   for (const [i, f] of s.form.fields.entries()) {
     const at = `form.fields.${i}`;

@@ -26,6 +26,12 @@ export function installErrorHandler(app: FastifyInstance): void {
       const rule = params.additionalProperty ? 'is not a known field' : v?.message ?? 'is invalid';
       return reply.code(400).send({ statusCode: 400, error: NAMES[400], message: `${where || 'request'}: ${rule}`, field: field || undefined });
     }
+    // PostgreSQL refusing text it cannot store (U+0000: 22021, 22P05; a lone surrogate in jsonb: 22P02)
+    // is the input's fault, wherever it came in; routes that can name the field check before.
+    const pgCode = (err as { code?: unknown }).code;
+    if (pgCode === '22021' || pgCode === '22P05' || pgCode === '22P02') {
+      return reply.code(400).send({ statusCode: 400, error: NAMES[400], message: 'request: holds text that cannot be stored (U+0000 or invalid Unicode)' });
+    }
     const status = fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500 ? fe.statusCode : 500;
     if (status === 500) req.log.error(err);
     return reply.code(status).send({ statusCode: status, error: NAMES[status] ?? 'Error', message: status === 500 ? 'Something went wrong on our side.' : fe.message });

@@ -249,6 +249,14 @@ describe('rooms API', function () {
     expect((await stored('legacy')).settings.form.fields).to.have.length(3);
   });
 
+  it('refuses the NUL character (PostgreSQL cannot store it) with 400 naming where it is', async () => {
+    expect((await patch('general', { welcomeMessage: 'a\u0000b' })).json.field).to.equal('welcomeMessage');
+    expect((await patch('general', { form: { fields: [{ id: 'name', type: 'text', label: 'N\u0000', order: 1, hidden: false, mandatory: false }] } })).json.field).to.equal('form.fields.0.label');
+    expect((await api('/api/v1/rooms?q=%00', { token: admin })).status).to.equal(400);
+    const conv = await api('/api/v1/rooms/general/conversations', { body: { name: 'A\u0000', message: 'hi' } });
+    expect([conv.status, conv.json.field]).to.deep.equal([400, 'name']);
+  });
+
   it('lets any operator read, only administrators write; no token → 401', async () => {
     expect((await api('/api/v1/rooms/sales', { token: normal })).status).to.equal(200);
     expect((await patch('sales', { name: 'Hijack' }, normal)).status).to.equal(403);

@@ -51,13 +51,14 @@ describe('rooms API: generated bodies', function () {
   it('answers every generated request below 500 and stores only valid settings', async () => {
     const doc = structuredClone(defaultRoomSettings()) as unknown;
     const all = paths(doc);
-    const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.constantFrom('', '#fff', '24:00', 'Europe/Paris', 'select', -1, 0, 1e9, true, null, [], {}));
+    const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ unit: 'grapheme', maxLength: 20 }),
+      fc.constantFrom('', 'a\u0000', '\ud800', '#fff', '24:00', 'Europe/Paris', 'select', -1, 0, 1e9, true, null, [], {}));
     const mutation = fc.tuple(fc.integer({ min: 0, max: all.length - 1 }), value).map(([i, v]) => patchAt(doc, all[i]!, v));
     const request = fc.oneof(
       mutation.map((body) => ['PATCH', '/api/v1/rooms/fuzz', body] as const),
       fc.jsonValue({ maxDepth: 3 }).map((body) => ['PATCH', '/api/v1/rooms/fuzz', body] as const),
       fc.tuple(fc.string({ maxLength: 70 }), mutation).map(([slug, settings]) => ['POST', '/api/v1/rooms', { slug, settings }] as const),
-      fc.dictionary(fc.constantFrom('name', 'email', 'message', 'topic', 'ok', 'x', '__proto__'), fc.jsonValue({ maxDepth: 2 }))
+      fc.dictionary(fc.constantFrom('name', 'email', 'message', 'topic', 'ok', 'x', '__proto__'), fc.oneof(value, fc.array(value, { maxLength: 3 })))
         .map((body) => ['POST', '/api/v1/rooms/fuzz/conversations', body] as const),
       fc.tuple(fc.string({ maxLength: 20 }), fc.string({ maxLength: 10 })).map(([q, kind]) => ['GET', `/api/v1/rooms?q=${encodeURIComponent(q)}&kind=${encodeURIComponent(kind)}&limit=3`, undefined] as const),
       fc.string({ maxLength: 70 }).map((slug) => ['GET', `/api/v1/rooms/${encodeURIComponent(slug)}/public`, undefined] as const),

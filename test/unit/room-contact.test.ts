@@ -73,6 +73,9 @@ describe('contact form: builder fields', () => {
     ['six files', { files: Array.from({ length: 6 }, () => file()) }, 'files', 'takes at most 5 files'],
     ['a text too long', { name: 'x'.repeat(101) }, 'name', 'must be at most 100 characters'],
     ['a textarea too long', { message: 'x'.repeat(2001) }, 'message', 'must be at most 2000 characters'],
+    ['a NUL character', { message: 'a\u0000b' }, 'message', 'must not contain the NUL character (U+0000)'],
+    ['half of a surrogate pair', { name: 'Ada \ud83d' }, 'name', 'must be valid Unicode (it holds half of a surrogate pair)'],
+    ['a file name with a NUL', { files: [file({ name: 'a\u0000.pdf' })] }, 'files', 'each file must be { url, name, type, size } from an upload'],
   ];
   for (const [what, extra, field, why] of invalid) {
     it(`refuses ${what} → 400 naming "${field}"`, () => {

@@ -48,6 +48,8 @@ describe('room settings: checkRoomSettings', () => {
     ['every button hidden', { buttons: { chat: false, email: false, voice: false, video: false } }, 'buttons', /at least one button/],
     ['a widget in the middle', { widget: { position: 'middle' } }, 'widget.position', /bottom-right/],
     ['an action button that is text', { actions: { agent: { videoRecording: 'on' } } }, 'actions.agent.videoRecording', /boolean/],
+    ['a NUL character in a label', withFields({ ...select, label: 'To\u0000pic' }), 'form.fields.3.label', /NUL character/],
+    ['half a surrogate pair in an option', withFields({ ...select, options: ['\udc00'] }), 'form.fields.3.options.0', /valid Unicode/],
     ['closed exception with intervals', { hours: { exceptions: [{ date: '2026-12-25', closed: true, intervals: [{ from: '09:00', to: '10:00' }] }] } }, 'hours.exceptions.0.intervals', /closed day/],
   ];
   for (const [what, patch, field, message] of cases) {

@@ -45,7 +45,7 @@ export function roomRoutes(app: FastifyInstance, s: Services): void {
     config: OPERATOR,
     schema: {
       tags: ['rooms'], summary: 'List rooms (filter by kind, by text in the slug or name)',
-      querystring: listQuery({ q: { type: 'string', minLength: 1, maxLength: 100 }, kind: { type: 'string', enum: ['public', 'private'] } }),
+      querystring: listQuery({ q: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[^\\u0000]*$' }, kind: { type: 'string', enum: ['public', 'private'] } }),
       response: { 200: listOf('Room'), ...ERRORS },
     },
   }, async (req) => {

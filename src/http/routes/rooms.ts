@@ -18,12 +18,15 @@ export const SLUG_PATTERN = '^[a-z0-9][a-z0-9-]{0,62}$';
 const SLUG_PARAM = { type: 'object', properties: { slug: { type: 'string', pattern: SLUG_PATTERN } }, required: ['slug'] } as const;
 const SETTINGS_PATCH = partialSchema('RoomSettings');
 
-/** A body the route's schema refused, as a 400 naming the setting by its full path. */
-function refuseInvalidBody(req: FastifyRequest, prefix = ''): void {
-  const first = req.validationError?.validation?.[0];
+/**
+ * A request the route's schema refused (attachValidation), as a 400 naming the
+ * setting by its full path: the shared handler names only the last key.
+ */
+function refuseInvalid(req: FastifyRequest): void {
   if (!req.validationError) return;
-  if (!first) throw invalid(prefix || 'body', req.validationError.message);
-  const p = describeSchemaError(first as Parameters<typeof describeSchemaError>[0], prefix);
+  const first = req.validationError.validation?.[0];
+  if (!first) throw invalid('body', req.validationError.message);
+  const p = describeSchemaError(first as Parameters<typeof describeSchemaError>[0]);
   throw invalid(p.field, p.message);
 }
 
@@ -65,7 +68,7 @@ export function roomRoutes(app: FastifyInstance, s: Services): void {
       response: { 201: { $ref: 'Room#' }, ...ERRORS },
     },
   }, async (req, reply) => {
-    refuseInvalidBody(req);
+    refuseInvalid(req);
     const { slug } = req.body;
     const settings = checkRoomSettings(mergeSettings({ ...defaultRoomSettings(), name: slug }, req.body.settings ?? {}), 'settings');
     const room = await inTransaction(s.db, async (tx) => {
@@ -95,7 +98,7 @@ export function roomRoutes(app: FastifyInstance, s: Services): void {
       response: { 200: { $ref: 'Room#' }, ...ERRORS },
     },
   }, async (req) => {
-    refuseInvalidBody(req);
+    refuseInvalid(req);
     const updated = await inTransaction(s.db, async (tx) => {
       const before = await liveRoom(tx, req.params.slug, { forUpdate: true });
       const settings = checkRoomSettings(mergeSettings(before.settings, req.body));

@@ -7,16 +7,16 @@ import type { Queryable } from '../pool.js';
 export const containing = (q: string | undefined): string | null =>
   q === undefined ? null : `%${q.replace(/[\\%_]/g, '\\$&')}%`;
 
-export interface ViolationMap { unique?: () => AppError; foreign?: () => AppError }
+export interface ViolationMap { unique?: () => AppError; foreign?: (constraint: string) => AppError }
 
 /**
  * A .catch() handler: unique (23505) and foreign-key (23503) violations become
  * the given errors; anything else is rethrown. Concurrent writers that slip past
  * an earlier check end here rather than in a 500.
  */
-export const violation = (map: ViolationMap) => (e: { code?: string }): never => {
+export const violation = (map: ViolationMap) => (e: { code?: string; constraint?: string }): never => {
   if (e.code === '23505' && map.unique) throw map.unique();
-  if (e.code === '23503' && map.foreign) throw map.foreign();
+  if (e.code === '23503' && map.foreign) throw map.foreign(e.constraint ?? '');
   throw e;
 };
 

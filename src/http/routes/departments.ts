@@ -45,13 +45,14 @@ export function departmentRoutes(app: FastifyInstance, s: Services): void {
       await s.audit.record(tx, actorOf(req), { action: 'create', resource: 'department', id, after });
       return after;
     });
+    await s.agents.load();
     return reply.code(201).send(created);
   });
 
   app.patch<{ Params: { id: string }; Body: { name?: string; description?: string } }>('/api/v1/departments/:id', {
     config: ADMIN,
     schema: { tags: ['departments'], summary: "Rename a department or change its description", params: UUID_PARAM, body: { $ref: 'DepartmentChanges#' }, response: ONE },
-  }, async (req) => inTransaction(s.db, async (tx) => {
+  }, async (req) => refreshing(s, inTransaction(s.db, async (tx) => {
     const before = await departmentById(tx, req.params.id);
     if (!before) throw noSuch();
     const { name, description } = req.body;
@@ -59,12 +60,12 @@ export function departmentRoutes(app: FastifyInstance, s: Services): void {
     const after = (await departmentById(tx, before.id))!;
     await s.audit.record(tx, actorOf(req), { action: 'update', resource: 'department', id: before.id, before, after });
     return after;
-  }));
+  })));
 
   app.put<{ Params: { id: string }; Body: { agentIds: string[] } }>('/api/v1/departments/:id/members', {
     config: ADMIN,
     schema: { tags: ['departments'], summary: "Set a department's whole membership", params: UUID_PARAM, body: { $ref: 'AgentIds#' }, response: ONE },
-  }, async (req) => inTransaction(s.db, async (tx) => {
+  }, async (req) => refreshing(s, inTransaction(s.db, async (tx) => {
     const before = await departmentById(tx, req.params.id);
     if (!before) throw noSuch();
     await requireLiveAgents(tx, req.body.agentIds);
@@ -73,7 +74,7 @@ export function departmentRoutes(app: FastifyInstance, s: Services): void {
     const after = (await departmentById(tx, before.id))!;
     await s.audit.record(tx, actorOf(req), { action: 'update', resource: 'department', id: before.id, before, after });
     return after;
-  }));
+  })));
 
   app.delete<{ Params: { id: string } }>('/api/v1/departments/:id', {
     config: ADMIN,
@@ -84,6 +85,14 @@ export function departmentRoutes(app: FastifyInstance, s: Services): void {
       if (!before || !(await deleteDepartment(tx, before.id))) throw noSuch();
       await s.audit.record(tx, actorOf(req), { action: 'delete', resource: 'department', id: before.id, before });
     });
+    await s.agents.load();
     return reply.code(204).send();
   });
+}
+
+/** Operators carry their department ids in the directory (routing reads them): reload it after a write. */
+async function refreshing<T>(s: Services, write: Promise<T>): Promise<T> {
+  const out = await write;
+  await s.agents.load();
+  return out;
 }

@@ -4,7 +4,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Db } from '../db/pool.js';
 import type { Agent } from '../db/repos/agents.js';
-import { getSetting } from '../db/repos/settings.js';
+import { companySettings } from '../db/repos/company-settings.js';
 import type { Logger } from '../log.js';
 import type { MailService } from '../mail/index.js';
 
@@ -17,14 +17,12 @@ export interface UsageSources {
   emails(): Promise<Record<string, unknown>>;
 }
 
-export const COMPANY_DEFAULTS: { name: string | null; contactEmail: string | null } = { name: null, contactEmail: null };
-
 export function adminEvents(db: Db, mail: MailService, clock: Clock, log: Logger): AdminEvents {
   return {
     async profileEdited(agent, fields) {
       const to = (await mail.administrators()).filter((r) => r.address.toLowerCase() !== agent.email?.toLowerCase());
       if (to.length === 0) return;
-      const company = await getSetting(db, 'company', COMPANY_DEFAULTS);
+      const company = await companySettings(db);
       await mail.enqueue('profile-edited', {
         profile: { company: { companyName: company.name, contactEmail: company.contactEmail } },
         agent: { name: agent.name, jid: agent.jid }, editedBy: { name: agent.name },

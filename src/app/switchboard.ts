@@ -8,6 +8,7 @@ import { ensureRoom } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import { buildHttp } from '../http/app.js';
 import { MailService } from '../mail/index.js';
+import { smtpSettings } from '../db/repos/company-settings.js';
 import { MucService } from '../../components/muc/service.js';
 import { DeskService } from '../../components/desk/service.js';
 import { AgentDirectory, type AccountProvisioner } from './agents.js';
@@ -49,7 +50,7 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   const clock = o.clock ?? systemClock;
   const audit = new Audit(clock);
   const sessions = new Sessions(db, clock);
-  const mail = new MailService({ db, cfg, log }); // SMTP settings from the admin API: pass `smtp` here
+  const mail = new MailService({ db, cfg, log, smtp: () => smtpSettings(db) });
   const events: AdminEvents = adminEvents(db, mail, clock, log);
   const usage: UsageSources = { emails: async () => ({ ...(await mail.usage()) }) };
   const agents = new AgentDirectory(db, cfg, o.accounts, log, audit);

@@ -112,6 +112,18 @@ describe('admin API: operators', function () {
     expect(second!.text + second!.html).not.to.include('new-password-9');
   });
 
+  it("an operator's departments follow department membership changes at once", async () => {
+    const pat = await signIn(api, 'pat@example.com', 'new-password-9');
+    const patId = (await api('GET', '/api/v1/me', { token: pat })).body.agent.id;
+    const dep = await api('POST', '/api/v1/departments', { token: admin, body: { name: 'Billing' } });
+    expect(dep.status).to.equal(201);
+    expect((await api('PUT', `/api/v1/departments/${dep.body.id}/members`, { token: admin, body: { agentIds: [patId] } })).status).to.equal(200);
+    expect((await api('GET', '/api/v1/me', { token: pat })).body.agent.departmentIds).to.deep.equal([dep.body.id]);
+    expect(stack.sb.agents.byId(patId)!.departmentIds).to.deep.equal([dep.body.id]);
+    expect((await api('DELETE', `/api/v1/departments/${dep.body.id}`, { token: admin })).status).to.equal(204);
+    expect((await api('GET', '/api/v1/me', { token: pat })).body.agent.departmentIds).to.deep.equal([]);
+  });
+
   it('a normal operator cannot add, change or delete operators', async () => {
     await api('POST', '/api/v1/agents', { token: admin, body: { name: 'Norm Al', email: 'norm@example.com', password: 'norm-password-1' } });
     const norm = await signIn(api, 'norm@example.com', 'norm-password-1');

@@ -26,6 +26,8 @@ import { secret, sha256 } from './secrets.js';
 export interface StartedConversation { id: string; roomJid: string; password: string; nick: string; customerToken: string; websocketPath: string; guestDomain: string }
 
 export class Conversations implements MucHooks, DeskHooks {
+  /** Called when an agent becomes available (the email alerts of waiting customers). */
+  onAgentAvailable: () => Promise<void> = async () => {};
   routing!: Routing;
 
   constructor(private readonly deps: { db: Db; cfg: Config; log: Logger; agents: AgentDirectory; muc: MucService; desk: DeskService }) {}
@@ -149,6 +151,7 @@ export class Conversations implements MucHooks, DeskHooks {
   availability(bare: string, available: boolean): void {
     const agent = this.deps.agents.byJid(bare);
     if (agent) void this.routing.availability(agent.id, available);
+    if (agent && available) void this.onAgentAvailable().catch((e: Error) => this.deps.log.error(`after availability: ${e.stack}`));
   }
 
   async deskCommand(bare: string, text: string): Promise<string | null> {

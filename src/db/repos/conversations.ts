@@ -5,13 +5,13 @@ export type ConversationStatus = 'queued' | 'active' | 'closed';
 export interface Conversation {
   id: string; roomId: string; mucNode: string; status: ConversationStatus; disposition: string | null;
   customerName: string; customerEmail: string | null; firstMessage: string | null;
-  roomPassword: string; agentId: string | null; customerId: string | null; departmentId: string | null;
+  roomPassword: string; agentId: string | null; customerId: string | null; departmentId: string | null; channel: 'chat' | 'note';
   createdAt: Date; customerJoinedAt: Date | null; acceptedAt: Date | null; closedAt: Date | null; closedBy: string | null;
 }
 
 const COLS = `id, room_id AS "roomId", muc_node AS "mucNode", status, disposition,
   customer_name AS "customerName", customer_email AS "customerEmail", first_message AS "firstMessage",
-  room_password AS "roomPassword", agent_id AS "agentId", customer_id AS "customerId", department_id AS "departmentId", created_at AS "createdAt",
+  room_password AS "roomPassword", agent_id AS "agentId", customer_id AS "customerId", department_id AS "departmentId", channel, created_at AS "createdAt",
   customer_joined_at AS "customerJoinedAt", accepted_at AS "acceptedAt", closed_at AS "closedAt", closed_by AS "closedBy"`;
 
 export interface NewConversation {

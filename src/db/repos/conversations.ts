@@ -16,7 +16,7 @@ const COLS = `id, room_id AS "roomId", muc_node AS "mucNode", status, dispositio
 
 export interface NewConversation {
   roomId: string; mucNode: string; customerName: string; customerEmail: string | null; firstMessage: string | null;
-  form: Record<string, unknown>; roomPassword: string; customerTokenHash: string;
+  form: Record<string, unknown>; roomPassword: string; customerTokenHash: string; departmentId?: string | null;
 }
 
 /** Inserts a conversation and links its customer: the one with that email, or a new one. */
@@ -25,9 +25,9 @@ export async function insertConversation(db: Queryable, c: NewConversation): Pro
       INSERT INTO customers (name, email) VALUES ($3, $4)
       ON CONFLICT ((lower(email))) WHERE email IS NOT NULL DO UPDATE SET updated_at = now()
       RETURNING id)
-    INSERT INTO conversations (room_id, muc_node, customer_name, customer_email, first_message, form, room_password, customer_token_hash, customer_id)
-    SELECT $1, $2, $3, $4, $5, $6, $7, $8, cust.id FROM cust RETURNING ${COLS}`,
-  [c.roomId, c.mucNode, c.customerName, c.customerEmail, c.firstMessage, c.form, c.roomPassword, c.customerTokenHash]);
+    INSERT INTO conversations (room_id, muc_node, customer_name, customer_email, first_message, form, room_password, customer_token_hash, customer_id, department_id)
+    SELECT $1, $2, $3, $4, $5, $6, $7, $8, cust.id, $9 FROM cust RETURNING ${COLS}`,
+  [c.roomId, c.mucNode, c.customerName, c.customerEmail, c.firstMessage, c.form, c.roomPassword, c.customerTokenHash, c.departmentId ?? null]);
   return r.rows[0];
 }
 

@@ -79,6 +79,7 @@ export class Routing {
         id: c.id, roomId: c.roomId, createdAt: c.createdAt.getTime(),
         strategy: isStrategy(room.settings.strategy) ? room.settings.strategy : 'quickest-reply',
         reofferAfterMs: room.settings.reofferAfterSeconds * 1000,
+        ringLimit: room.settings.ringLimit,
         pendingAgents: new Set((pendingBy.get(c.id) ?? []).map((o) => o.agentId)),
         refusedBy: new Map((refusedBy.get(c.id) ?? []).map((o) => [o.agentId, (o.endedAt ?? o.createdAt).getTime()])),
       });

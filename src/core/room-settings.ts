@@ -9,6 +9,8 @@ export interface RoomSettings {
   offerTimeoutSeconds: number;
   /** When every eligible agent declined or missed it: wait this long, then offer them again. */
   reofferAfterSeconds: number;
+  /** The most agents one conversation is offered to at once; 0 = every available agent (ring-all). */
+  ringLimit: number;
   agentLabel: string;
   form: { name: FieldRule; email: FieldRule; message: FieldRule };
 }
@@ -21,6 +23,7 @@ export function defaultRoomSettings(): RoomSettings {
     strategy: 'quickest-reply',
     offerTimeoutSeconds: 30,
     reofferAfterSeconds: 30,
+    ringLimit: 0,
     agentLabel: 'Agent',
     form: {
       name: { hidden: false, mandatory: true },
@@ -28,4 +31,9 @@ export function defaultRoomSettings(): RoomSettings {
       message: { hidden: false, mandatory: true },
     },
   };
+}
+
+/** Settings as stored, completed with the defaults of settings added since (rooms created before them). */
+export function withDefaults(stored: RoomSettings): RoomSettings {
+  return { ...stored, ringLimit: Number.isInteger(stored.ringLimit) && stored.ringLimit > 0 ? stored.ringLimit : 0 };
 }

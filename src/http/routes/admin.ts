@@ -53,6 +53,7 @@ export function adminRoutes(app: FastifyInstance, s: Services): void {
       body: { type: 'object', additionalProperties: false, minProperties: 1, properties: {
         name: { type: 'string', minLength: 1, maxLength: 100 }, strategy: { type: 'string', enum: ['quickest-reply'] },
         offerTimeoutSeconds: { type: 'integer', minimum: 5, maximum: 600 }, reofferAfterSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
+        ringLimit: { type: 'integer', minimum: 0, maximum: 10000 },
         agentLabel: { type: 'string', minLength: 1, maxLength: 40 },
         form: { type: 'object', additionalProperties: false, properties: { name: { $ref: 'FieldRule#' }, email: { $ref: 'FieldRule#' }, message: { $ref: 'FieldRule#' } } },
       } },

@@ -25,6 +25,8 @@ export class Routing {
   private running: Promise<void> | null = null;
   private again = false;
   private rooms = new Map<string, Room>();
+  /** Since when each available agent has had no chat, as seen by dispatches (the strategies' tiebreak). */
+  private idleSince = new Map<string, number>();
   private stopped = false;
 
   constructor(private readonly db: Db, private readonly agents: AgentDirectory, private readonly ports: RoutingPorts, private readonly log: Logger) {}
@@ -84,10 +86,13 @@ export class Routing {
         refusedBy: new Map((refusedBy.get(c.id) ?? []).map((o) => [o.agentId, (o.endedAt ?? o.createdAt).getTime()])),
       });
     }
-    const agents: AgentState[] = this.agents.all().map((a) => ({
-      id: a.id, available: this.ports.isAvailable(a.jid), maxChats: a.maxChats,
-      active: active.get(a.id) ?? 0, pending: pendingPerAgent.get(a.id) ?? 0, idleSince: null,
-    }));
+    const agents: AgentState[] = this.agents.all().map((a) => {
+      const available = this.ports.isAvailable(a.jid);
+      const chats = active.get(a.id) ?? 0;
+      if (!available || chats > 0) this.idleSince.delete(a.id);
+      else if (!this.idleSince.has(a.id)) this.idleSince.set(a.id, now);
+      return { id: a.id, available, maxChats: a.maxChats, active: chats, pending: pendingPerAgent.get(a.id) ?? 0, idleSince: this.idleSince.get(a.id) ?? null };
+    });
     const plan = planOffers(views, agents, now);
     const byId = new Map(waiting.map((c) => [c.id, c]));
     for (const [conversationId, picked] of group(plan.offers, (o) => o.conversationId)) {

@@ -6,8 +6,8 @@ import { planOffers, type AgentState, type WaitingConversation } from '../core/q
 import { texts } from '../core/texts.js';
 import { isStrategy } from '../core/strategies/index.js';
 import { inTransaction, type Db } from '../db/pool.js';
-import { activeCounts, addEvent, claimConversation, conversationById, waitingConversations, type Conversation } from '../db/repos/conversations.js';
-import { endOffers, insertOffers, pendingOffers, refusals, type Offer } from '../db/repos/offers.js';
+import { activeCounts, addEvent, addEvents, claimConversation, conversationById, waitingConversations, type Conversation } from '../db/repos/conversations.js';
+import { endOffers, insertOffers, pendingOffers, refusals, settleOffers, type Offer } from '../db/repos/offers.js';
 import { roomById, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import type { AgentDirectory } from './agents.js';
@@ -95,17 +95,17 @@ export class Routing {
     });
     const plan = planOffers(views, agents, now);
     const byId = new Map(waiting.map((c) => [c.id, c]));
-    for (const [conversationId, picked] of group(plan.offers, (o) => o.conversationId)) {
-      const conv = byId.get(conversationId)!;
-      const room = await this.room(conv.roomId);
-      const timeout = room.settings.offerTimeoutSeconds;
-      const made = await insertOffers(this.db, conversationId, picked.map((o) => o.agentId), new Date(now + timeout * 1000));
-      for (const offer of made) {
-        this.arm(offer);
-        this.ports.invite(conv, room, this.agents.byId(offer.agentId)!.jid, timeout);
-      }
-      if (made.length) await addEvent(this.db, conversationId, 'offered', { agents: made.map((o) => this.agents.byId(o.agentId)?.jid) });
+    const timeoutOf = new Map(views.map((v) => [v.id, this.rooms.get(v.roomId)!.settings.offerTimeoutSeconds]));
+    // One statement for the whole plan, then the invitations, then one for the events:
+    // a burst of waiting conversations costs two round trips, not two per conversation.
+    const made = await insertOffers(this.db, plan.offers.map((o) => ({ ...o, deadline: new Date(now + timeoutOf.get(o.conversationId)! * 1000) })));
+    for (const offer of made) {
+      const conv = byId.get(offer.conversationId)!;
+      this.arm(offer);
+      this.ports.invite(conv, this.rooms.get(conv.roomId)!, this.agents.byId(offer.agentId)!.jid, timeoutOf.get(conv.id)!);
     }
+    await addEvents(this.db, [...group(made, (o) => o.conversationId)].map(([conversationId, offers]) =>
+      ({ conversationId, kind: 'offered', data: { agents: offers.map((o) => this.agents.byId(o.agentId)?.jid) } })));
     if (this.wake) clearTimeout(this.wake);
     if (plan.wakeAt !== null) this.wake = setTimeout(() => void this.kick(), Math.max(0, plan.wakeAt - Date.now()) + 5);
   }
@@ -132,15 +132,15 @@ export class Routing {
   async claim(conversationId: string, agentId: string): Promise<Conversation | null> {
     const conv = await inTransaction(this.db, (tx) => claimConversation(tx, conversationId, agentId));
     if (!conv) return null;
-    const accepted = await endOffers(this.db, { conversationId, agentId }, 'accepted');
-    const withdrawn = await endOffers(this.db, { conversationId }, 'withdrawn');
+    const { accepted, withdrawn } = await settleOffers(this.db, conversationId, agentId);
     this.disarm([...accepted, ...withdrawn]);
     const by = this.agents.byId(agentId)?.nickname ?? 'another agent';
-    // The join is answered now; telling the others and re-dispatching their freed slots follow.
+    // The join is answered now; then the others are told (the claimed row names the customer,
+    // so no lookup), before the re-dispatch of their freed slots can send them new invitations.
     void (async () => {
-      await this.noticeAgents(withdrawn, (c, room) => texts.offerTaken(c.customerName, room.settings.name, by));
-      await addEvent(this.db, conversationId, 'accepted', { agent: this.agents.byId(agentId)?.jid });
-      await this.kick();
+      const text = texts.offerTaken(conv.customerName, (await this.room(conv.roomId)).settings.name, by);
+      for (const o of withdrawn) { const agent = this.agents.byId(o.agentId); if (agent) this.ports.tellAgent(agent.jid, text); }
+      await Promise.all([addEvent(this.db, conversationId, 'accepted', { agent: this.agents.byId(agentId)?.jid }), this.kick()]);
     })().catch((e: Error) => this.log.error(`after claim: ${e.stack}`));
     return conv;
   }

@@ -78,3 +78,10 @@ export async function closeConversation(db: Queryable, id: string, by: string, d
 export async function addEvent(db: Queryable, conversationId: string, kind: string, data: Record<string, unknown> = {}): Promise<void> {
   await db.query('INSERT INTO conversation_events (conversation_id, kind, data) VALUES ($1, $2, $3)', [conversationId, kind, data]);
 }
+
+/** Several events in one statement. */
+export async function addEvents(db: Queryable, events: ReadonlyArray<{ conversationId: string; kind: string; data: Record<string, unknown> }>): Promise<void> {
+  if (events.length === 0) return;
+  await db.query('INSERT INTO conversation_events (conversation_id, kind, data) SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[])',
+    [events.map((e) => e.conversationId), events.map((e) => e.kind), events.map((e) => JSON.stringify(e.data))]);
+}

@@ -5,17 +5,24 @@ export interface Offer { id: string; conversationId: string; agentId: string; st
 
 const COLS = 'id, conversation_id AS "conversationId", agent_id AS "agentId", status, created_at AS "createdAt", deadline, ended_at AS "endedAt"';
 
+export interface NewOffer { conversationId: string; agentId: string; deadline: Date }
+
 /**
- * Offers one queued conversation to several agents in one statement. The
- * conversation row is share-locked and must still be queued: a claim that
- * commits first leaves nothing to insert, and a claim that comes after waits
- * for this insert and then withdraws what it made.
+ * Makes a dispatch's offers, for any number of conversations, in one
+ * statement. Each conversation row is share-locked and must still be queued:
+ * a claim that commits first leaves nothing to insert for its conversation,
+ * and a claim that comes after waits for this insert and then withdraws what
+ * it made. (Claims lock one conversation and their agent only, so waiting on
+ * several conversation rows here cannot deadlock with them.)
  */
-export async function insertOffers(db: Queryable, conversationId: string, agentIds: string[], deadline: Date): Promise<Offer[]> {
-  const r = await db.query(`INSERT INTO offers (conversation_id, agent_id, deadline)
-    SELECT c.id, a.agent_id, $3 FROM (SELECT id FROM conversations WHERE id = $1 AND status = 'queued' FOR SHARE) c
-    CROSS JOIN unnest($2::uuid[]) AS a(agent_id)
-    ON CONFLICT (conversation_id, agent_id) WHERE status = 'pending' DO NOTHING RETURNING ${COLS}`, [conversationId, agentIds, deadline]);
+export async function insertOffers(db: Queryable, offers: readonly NewOffer[]): Promise<Offer[]> {
+  if (offers.length === 0) return [];
+  const r = await db.query(`WITH queued AS (SELECT id FROM conversations WHERE id = ANY($1::uuid[]) AND status = 'queued' FOR SHARE)
+    INSERT INTO offers (conversation_id, agent_id, deadline)
+    SELECT o.conversation_id, o.agent_id, o.deadline FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) WITH ORDINALITY AS o(conversation_id, agent_id, deadline, n)
+    JOIN queued q ON q.id = o.conversation_id ORDER BY o.n
+    ON CONFLICT (conversation_id, agent_id) WHERE status = 'pending' DO NOTHING RETURNING ${COLS}`,
+  [offers.map((o) => o.conversationId), offers.map((o) => o.agentId), offers.map((o) => o.deadline)]);
   return r.rows;
 }
 
@@ -25,6 +32,14 @@ export async function endOffers(db: Queryable, where: { conversationId?: string;
     WHERE status = 'pending' AND ($1::uuid IS NULL OR conversation_id = $1) AND ($2::uuid IS NULL OR agent_id = $2) AND ($3::uuid IS NULL OR id = $3)
     RETURNING ${COLS}`, [where.conversationId ?? null, where.agentId ?? null, where.offerId ?? null, status]);
   return r.rows;
+}
+
+/** After a claim: the claimant's pending offer is accepted, the others withdrawn, in one statement. */
+export async function settleOffers(db: Queryable, conversationId: string, agentId: string): Promise<{ accepted: Offer[]; withdrawn: Offer[] }> {
+  const r = await db.query(`UPDATE offers SET status = CASE WHEN agent_id = $2 THEN 'accepted' ELSE 'withdrawn' END, ended_at = now()
+    WHERE status = 'pending' AND conversation_id = $1 RETURNING ${COLS}`, [conversationId, agentId]);
+  const rows = r.rows as Offer[];
+  return { accepted: rows.filter((o) => o.status === 'accepted'), withdrawn: rows.filter((o) => o.status === 'withdrawn') };
 }
 
 /** Pending offers, all or only those of one conversation or one agent (newest first). */

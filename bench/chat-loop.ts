@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { onlineAgent, startStack, untilAvailable, type Stack } from '../test/support/stack.js';
 import { stopTestEnv } from '../test/support/env.js';
 import { groupchat, joinPresence, NS_MUC_USER, TestClient, type Element } from '../test/support/xmpp.js';
-import { childPid, cpuLine, cpuSnapshot, fmt, LoopDelay, ms, numOption, offerStats, paced, pool, sleep, summarize, verdict, waitFor, withTimeout, type CpuSnapshot } from './lib.js';
+import { childPid, cpuLine, cpuSnapshot, fmt, LoopDelay, ms, numOption, offerStats, paced, pool, setRingLimit, sleep, summarize, verdict, waitFor, withTimeout, type CpuSnapshot } from './lib.js';
 
 const N = Math.floor(numOption('conversations', 'BENCH_CONVERSATIONS', 500));
 const M = Math.floor(numOption('messages', 'BENCH_MESSAGES', 20));
@@ -139,8 +139,7 @@ async function run(): Promise<string[]> {
   const s = (stack = await startStack());
   const pids = { prosody: s.env.prosody.child.pid, postgres: childPid('postgres') };
   const cpu: CpuSnapshot[] = [cpuSnapshot(pids)];
-  const room = await s.sb.db.query("UPDATE rooms SET settings = settings || jsonb_build_object('ringLimit', $1::int) WHERE slug = 'general' RETURNING id", [RING_LIMIT]);
-  s.sb.routing.forgetRoom(room.rows[0].id);
+  await setRingLimit(s.sb, RING_LIMIT);
   log(`creating ${AGENTS} agents (maxChats ${MAX_CHATS}) and logging them in`);
   await startAgents(s);
   cpu.push(cpuSnapshot(pids));

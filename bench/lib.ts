@@ -154,7 +154,13 @@ export async function pool<T, R>(items: T[], limit: number, fn: (x: T, i: number
 
 // ---- Switchboard specifics ----
 
-interface Queryable { query(sql: string): Promise<{ rows: unknown[] }> }
+interface Queryable { query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }> }
+
+/** Sets room general's ringLimit (0 = every available agent) and makes routing read it again. */
+export async function setRingLimit(sb: { db: Queryable; routing: { forgetRoom(id: string): void } }, n: number): Promise<void> {
+  const r = await sb.db.query("UPDATE rooms SET settings = settings || jsonb_build_object('ringLimit', $1::int) WHERE slug = 'general' RETURNING id", [n]);
+  sb.routing.forgetRoom((r.rows[0] as { id: string }).id);
+}
 
 /** Offers by status; `stale` = pending offers whose conversation is no longer queued (they hold agents' slots until their timeout). */
 export async function offerStats(db: Queryable): Promise<{ pending: number; stale: number; byStatus: string }> {

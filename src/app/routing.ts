@@ -6,7 +6,7 @@ import { planOffers, type AgentState, type WaitingConversation } from '../core/q
 import { texts } from '../core/texts.js';
 import { isStrategy } from '../core/strategies/index.js';
 import { inTransaction, type Db } from '../db/pool.js';
-import { activeCounts, addEvent, addEvents, claimConversation, conversationById, waitingConversations, type Conversation } from '../db/repos/conversations.js';
+import { activeCounts, addEvent, claimConversation, conversationById, waitingConversations, type Conversation } from '../db/repos/conversations.js';
 import { endOffers, insertOffers, pendingOffers, refusals, settleOffers, type Offer } from '../db/repos/offers.js';
 import { roomById, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
@@ -96,16 +96,14 @@ export class Routing {
     const plan = planOffers(views, agents, now);
     const byId = new Map(waiting.map((c) => [c.id, c]));
     const timeoutOf = new Map(views.map((v) => [v.id, this.rooms.get(v.roomId)!.settings.offerTimeoutSeconds]));
-    // One statement for the whole plan, then the invitations, then one for the events:
-    // a burst of waiting conversations costs two round trips, not two per conversation.
+    // One statement for the whole plan and its events: a burst of waiting conversations
+    // costs one round trip, not two per conversation.
     const made = await insertOffers(this.db, plan.offers.map((o) => ({ ...o, deadline: new Date(now + timeoutOf.get(o.conversationId)! * 1000) })));
     for (const offer of made) {
       const conv = byId.get(offer.conversationId)!;
       this.arm(offer);
       this.ports.invite(conv, this.rooms.get(conv.roomId)!, this.agents.byId(offer.agentId)!.jid, timeoutOf.get(conv.id)!);
     }
-    await addEvents(this.db, [...group(made, (o) => o.conversationId)].map(([conversationId, offers]) =>
-      ({ conversationId, kind: 'offered', data: { agents: offers.map((o) => this.agents.byId(o.agentId)?.jid) } })));
     if (this.wake) clearTimeout(this.wake);
     if (plan.wakeAt !== null) this.wake = setTimeout(() => void this.kick(), Math.max(0, plan.wakeAt - Date.now()) + 5);
   }

@@ -63,6 +63,11 @@ describe('routing: offers and the queue', function () {
     await b.client.send(joinPresence(cust.roomJid, b.nick, cust.password));
     await b.client.waitFor(isSelfPresence(cust.roomJid));
     expect((await offerStatuses(stack, cust.id)).map((o) => o.status)).to.deep.equal(['declined', 'accepted']);
+    const eventsOf = async () => (await stack.sb.db.query('SELECT kind, data FROM conversation_events WHERE conversation_id = $1 ORDER BY id', [cust.id])).rows;
+    await waitUntil(async () => (await eventsOf()).some((e) => e.kind === 'accepted'), 10_000, 'the accepted event'); // written after the join is answered
+    const events = await eventsOf();
+    expect(events.map((e) => e.kind)).to.deep.equal(['created', 'customer_joined', 'offered', 'declined', 'offered', 'accepted']);
+    expect(events.filter((e) => e.kind === 'offered').map((e) => e.data.agents)).to.deep.equal([[a.jid], [b.jid]]);
     await Promise.all([...online.map((x) => x.client.stop()), cust.client.stop()]);
     await setRoom(stack, { ringLimit: 0 });
   });

@@ -38,8 +38,10 @@ export async function customerTokenMatches(db: Queryable, id: string, tokenHash:
   return (await db.query('SELECT 1 FROM conversations WHERE id = $1 AND customer_token_hash = $2', [id, tokenHash])).rowCount === 1;
 }
 
+/** The customer is in the room (first time only), with its "customer_joined" event, in one statement. */
 export async function markCustomerJoined(db: Queryable, id: string): Promise<boolean> {
-  const r = await db.query('UPDATE conversations SET customer_joined_at = now() WHERE id = $1 AND customer_joined_at IS NULL', [id]);
+  const r = await db.query(`WITH marked AS (UPDATE conversations SET customer_joined_at = now() WHERE id = $1 AND customer_joined_at IS NULL RETURNING id)
+    INSERT INTO conversation_events (conversation_id, kind) SELECT id, 'customer_joined' FROM marked`, [id]);
   return r.rowCount === 1;
 }
 
@@ -79,9 +81,3 @@ export async function addEvent(db: Queryable, conversationId: string, kind: stri
   await db.query('INSERT INTO conversation_events (conversation_id, kind, data) VALUES ($1, $2, $3)', [conversationId, kind, data]);
 }
 
-/** Several events in one statement. */
-export async function addEvents(db: Queryable, events: ReadonlyArray<{ conversationId: string; kind: string; data: Record<string, unknown> }>): Promise<void> {
-  if (events.length === 0) return;
-  await db.query('INSERT INTO conversation_events (conversation_id, kind, data) SELECT * FROM unnest($1::uuid[], $2::text[], $3::jsonb[])',
-    [events.map((e) => e.conversationId), events.map((e) => e.kind), events.map((e) => JSON.stringify(e.data))]);
-}

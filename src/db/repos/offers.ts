@@ -8,20 +8,24 @@ const COLS = 'id, conversation_id AS "conversationId", agent_id AS "agentId", st
 export interface NewOffer { conversationId: string; agentId: string; deadline: Date }
 
 /**
- * Makes a dispatch's offers, for any number of conversations, in one
- * statement. Each conversation row is share-locked and must still be queued:
- * a claim that commits first leaves nothing to insert for its conversation,
- * and a claim that comes after waits for this insert and then withdraws what
- * it made. (Claims lock one conversation and their agent only, so waiting on
- * several conversation rows here cannot deadlock with them.)
+ * Makes a dispatch's offers, for any number of conversations, and their
+ * "offered" events, in one statement. Each conversation row is share-locked
+ * and must still be queued: a claim that commits first leaves nothing to
+ * insert for its conversation, and a claim that comes after waits for this
+ * insert and then withdraws what it made. (A claim locks its conversation and
+ * its agent only, so waiting on several conversation rows here cannot
+ * deadlock with claims.)
  */
 export async function insertOffers(db: Queryable, offers: readonly NewOffer[]): Promise<Offer[]> {
   if (offers.length === 0) return [];
-  const r = await db.query(`WITH queued AS (SELECT id FROM conversations WHERE id = ANY($1::uuid[]) AND status = 'queued' FOR SHARE)
-    INSERT INTO offers (conversation_id, agent_id, deadline)
-    SELECT o.conversation_id, o.agent_id, o.deadline FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) WITH ORDINALITY AS o(conversation_id, agent_id, deadline, n)
-    JOIN queued q ON q.id = o.conversation_id ORDER BY o.n
-    ON CONFLICT (conversation_id, agent_id) WHERE status = 'pending' DO NOTHING RETURNING ${COLS}`,
+  const r = await db.query(`WITH queued AS (SELECT id FROM conversations WHERE id = ANY($1::uuid[]) AND status = 'queued' FOR SHARE),
+    made AS (INSERT INTO offers (conversation_id, agent_id, deadline)
+      SELECT o.conversation_id, o.agent_id, o.deadline FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) WITH ORDINALITY AS o(conversation_id, agent_id, deadline, n)
+      JOIN queued q ON q.id = o.conversation_id ORDER BY o.n
+      ON CONFLICT (conversation_id, agent_id) WHERE status = 'pending' DO NOTHING RETURNING ${COLS}),
+    events AS (INSERT INTO conversation_events (conversation_id, kind, data)
+      SELECT m."conversationId", 'offered', jsonb_build_object('agents', jsonb_agg(a.jid ORDER BY a.jid)) FROM made m JOIN agents a ON a.id = m."agentId" GROUP BY m."conversationId")
+    SELECT * FROM made`,
   [offers.map((o) => o.conversationId), offers.map((o) => o.agentId), offers.map((o) => o.deadline)]);
   return r.rows;
 }

@@ -75,8 +75,10 @@ export class Routing {
     for (const o of pending) pendingPerAgent.set(o.agentId, (pendingPerAgent.get(o.agentId) ?? 0) + 1);
 
     const views: WaitingConversation[] = [];
+    const roomOf = new Map<string, Room>(); // this dispatch's view, whatever forgetRoom() does meanwhile
     for (const c of waiting) {
       const room = await this.room(c.roomId);
+      roomOf.set(c.id, room);
       views.push({
         id: c.id, roomId: c.roomId, createdAt: c.createdAt.getTime(),
         strategy: isStrategy(room.settings.strategy) ? room.settings.strategy : 'quickest-reply',
@@ -95,14 +97,13 @@ export class Routing {
     });
     const plan = planOffers(views, agents, now);
     const byId = new Map(waiting.map((c) => [c.id, c]));
-    const timeoutOf = new Map(views.map((v) => [v.id, this.rooms.get(v.roomId)!.settings.offerTimeoutSeconds]));
+    const timeoutOf = (conversationId: string) => roomOf.get(conversationId)!.settings.offerTimeoutSeconds;
     // One statement for the whole plan and its events: a burst of waiting conversations
     // costs one round trip, not two per conversation.
-    const made = await insertOffers(this.db, plan.offers.map((o) => ({ ...o, deadline: new Date(now + timeoutOf.get(o.conversationId)! * 1000) })));
+    const made = await insertOffers(this.db, plan.offers.map((o) => ({ ...o, deadline: new Date(now + timeoutOf(o.conversationId) * 1000) })));
     for (const offer of made) {
-      const conv = byId.get(offer.conversationId)!;
       this.arm(offer);
-      this.ports.invite(conv, this.rooms.get(conv.roomId)!, this.agents.byId(offer.agentId)!.jid, timeoutOf.get(conv.id)!);
+      this.ports.invite(byId.get(offer.conversationId)!, roomOf.get(offer.conversationId)!, this.agents.byId(offer.agentId)!.jid, timeoutOf(offer.conversationId));
     }
     if (this.wake) clearTimeout(this.wake);
     if (plan.wakeAt !== null) this.wake = setTimeout(() => void this.kick(), Math.max(0, plan.wakeAt - Date.now()) + 5);

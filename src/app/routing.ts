@@ -6,8 +6,8 @@ import { planOffers, type AgentState, type WaitingConversation } from '../core/q
 import { texts } from '../core/texts.js';
 import { isStrategy } from '../core/strategies/index.js';
 import { inTransaction, type Db } from '../db/pool.js';
-import { activeCounts, addEvent, claimConversation, conversationById, waitingConversations, type Conversation } from '../db/repos/conversations.js';
-import { endOffers, insertOffers, pendingOffers, refusals, settleOffers, type Offer } from '../db/repos/offers.js';
+import { addEvent, claimConversation, conversationById, waitingConversations, type Conversation } from '../db/repos/conversations.js';
+import { agentLoads, endOffers, insertOffers, pendingOffers, settleOffers, type Offer } from '../db/repos/offers.js';
 import { roomById, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import type { AgentDirectory } from './agents.js';
@@ -67,13 +67,8 @@ export class Routing {
 
   private async dispatch(): Promise<void> {
     const now = Date.now();
-    const [waiting, pending, refused, active] = await Promise.all([waitingConversations(this.db), pendingOffers(this.db), refusals(this.db), activeCounts(this.db)]);
+    const [waiting, loads] = await Promise.all([waitingConversations(this.db), agentLoads(this.db)]);
     if (waiting.length === 0) return;
-    const pendingBy = group(pending, (o) => o.conversationId);
-    const refusedBy = group(refused, (o) => o.conversationId);
-    const pendingPerAgent = new Map<string, number>();
-    for (const o of pending) pendingPerAgent.set(o.agentId, (pendingPerAgent.get(o.agentId) ?? 0) + 1);
-
     const views: WaitingConversation[] = [];
     const roomOf = new Map<string, Room>(); // this dispatch's view, whatever forgetRoom() does meanwhile
     for (const c of waiting) {
@@ -84,16 +79,16 @@ export class Routing {
         strategy: isStrategy(room.settings.strategy) ? room.settings.strategy : 'quickest-reply',
         reofferAfterMs: room.settings.reofferAfterSeconds * 1000,
         ringLimit: room.settings.ringLimit,
-        pendingAgents: new Set((pendingBy.get(c.id) ?? []).map((o) => o.agentId)),
-        refusedBy: new Map((refusedBy.get(c.id) ?? []).map((o) => [o.agentId, (o.endedAt ?? o.createdAt).getTime()])),
+        pendingAgents: new Set(c.pendingAgents),
+        refusedBy: new Map(c.refusals.map((x) => [x.agentId, x.at])),
       });
     }
     const agents: AgentState[] = this.agents.all().map((a) => {
       const available = this.ports.isAvailable(a.jid);
-      const chats = active.get(a.id) ?? 0;
-      if (!available || chats > 0) this.idleSince.delete(a.id);
+      const { active = 0, pending = 0 } = loads.get(a.id) ?? {};
+      if (!available || active > 0) this.idleSince.delete(a.id);
       else if (!this.idleSince.has(a.id)) this.idleSince.set(a.id, now);
-      return { id: a.id, available, maxChats: a.maxChats, active: chats, pending: pendingPerAgent.get(a.id) ?? 0, idleSince: this.idleSince.get(a.id) ?? null };
+      return { id: a.id, available, maxChats: a.maxChats, active, pending, idleSince: this.idleSince.get(a.id) ?? null };
     });
     const plan = planOffers(views, agents, now);
     const byId = new Map(waiting.map((c) => [c.id, c]));
@@ -181,10 +176,4 @@ export class Routing {
       if (agent && t) this.ports.tellAgent(agent.jid, t);
     }
   }
-}
-
-function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) { const k = key(x); const l = m.get(k); if (l) l.push(x); else m.set(k, [x]); }
-  return m;
 }

@@ -53,8 +53,10 @@ export async function pendingOffers(db: Queryable, where: { conversationId?: str
   [where.conversationId ?? null, where.agentId ?? null])).rows;
 }
 
-/** Who declined or missed offers for open conversations, with when. */
-export async function refusals(db: Queryable): Promise<Offer[]> {
-  return (await db.query(`SELECT ${COLS} FROM offers o WHERE status IN ('declined', 'timed_out')
-    AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = o.conversation_id AND c.status = 'queued')`)).rows;
+/** Chats and pending offers per agent (only agents with any). */
+export async function agentLoads(db: Queryable): Promise<Map<string, { active: number; pending: number }>> {
+  const r = await db.query(`SELECT agent_id::text AS id, count(*) FILTER (WHERE active)::int AS active, count(*) FILTER (WHERE NOT active)::int AS pending
+    FROM (SELECT agent_id, true AS active FROM conversations WHERE status = 'active'
+          UNION ALL SELECT agent_id, false FROM offers WHERE status = 'pending') x GROUP BY agent_id`);
+  return new Map(r.rows.map((x) => [x.id as string, { active: x.active as number, pending: x.pending as number }]));
 }

@@ -3,7 +3,7 @@
 // agents (the first invited agent with room joins), then customer → agent
 // messages at a steady rate. Prints latencies, throughput, losses and CPU.
 //   node dist/bench/chat-loop.js [--conversations 500] [--messages 20] [--join-rate 50]
-//     [--msg-rate 500] [--max-chats 3] [--serve-timeout s] [--timeout 600]   (or BENCH_* variables;
+//     [--msg-rate 500] [--max-chats 3] [--ring-limit 0] [--serve-timeout s] [--timeout 600]   (or BENCH_* variables;
 //     BENCH_DUMP=file writes each message's send time, latency and room for analysis)
 import { writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -11,13 +11,15 @@ import { performance } from 'node:perf_hooks';
 import { onlineAgent, startStack, untilAvailable, type Stack } from '../test/support/stack.js';
 import { stopTestEnv } from '../test/support/env.js';
 import { groupchat, joinPresence, NS_MUC_USER, TestClient, type Element } from '../test/support/xmpp.js';
-import { childPid, cpuLine, cpuSnapshot, fmt, LoopDelay, ms, numOption, offerStats, paced, pool, sleep, summarize, verdict, waitFor, withTimeout, type CpuSnapshot } from './lib.js';
+import { childPid, cpuLine, cpuSnapshot, fmt, LoopDelay, ms, numOption, offerStats, paced, pool, setRingLimit, sleep, summarize, verdict, waitFor, withTimeout, type CpuSnapshot } from './lib.js';
 
 const N = Math.floor(numOption('conversations', 'BENCH_CONVERSATIONS', 500));
 const M = Math.floor(numOption('messages', 'BENCH_MESSAGES', 20));
 const JOIN_RATE = numOption('join-rate', 'BENCH_JOIN_RATE', 50);
 const MSG_RATE = numOption('msg-rate', 'BENCH_MSG_RATE', 500);
 const MAX_CHATS = Math.floor(numOption('max-chats', 'BENCH_MAX_CHATS', 3));
+/** The room's ringLimit for the run: 0 = every available agent (quickest reply's default). */
+const RING_LIMIT = Math.floor(numOption('ring-limit', 'BENCH_RING_LIMIT', 0, { zero: true }));
 const TIMEOUT_S = numOption('timeout', 'BENCH_TIMEOUT', 600);
 const SERVE_S = numOption('serve-timeout', 'BENCH_SERVE_TIMEOUT', 60 + (2 * N) / JOIN_RATE);
 const AGENTS = Math.ceil(N / MAX_CHATS);
@@ -137,6 +139,7 @@ async function run(): Promise<string[]> {
   const s = (stack = await startStack());
   const pids = { prosody: s.env.prosody.child.pid, postgres: childPid('postgres') };
   const cpu: CpuSnapshot[] = [cpuSnapshot(pids)];
+  await setRingLimit(s.sb, RING_LIMIT);
   log(`creating ${AGENTS} agents (maxChats ${MAX_CHATS}) and logging them in`);
   await startAgents(s);
   cpu.push(cpuSnapshot(pids));
@@ -233,7 +236,7 @@ async function run(): Promise<string[]> {
     `      on ${cpus().length} cores, all on 127.0.0.1: client work competes with the server for the event loop and CPU,`,
     '      so latencies are pessimistic for the server and the "node" CPU figures include the clients.',
     `conversations        ${N} requested, ${convs.filter((c) => c.selfAt).length} customers in their room, ${served()} served (${served() - assisted} through offers, ${assisted} joined directly by the bench)`,
-    `agents               ${agents.length} logged in, maxChats ${MAX_CHATS}; ${perAgent.size} got chats, busiest has ${Math.max(0, ...perAgent.values())} (limit ${MAX_CHATS})`,
+    `agents               ${agents.length} logged in, maxChats ${MAX_CHATS}, room ringLimit ${RING_LIMIT || '0 (every available agent)'}; ${perAgent.size} got chats, busiest has ${Math.max(0, ...perAgent.values())} (limit ${MAX_CHATS})`,
     `join ramp            target ${JOIN_RATE} customers/s, achieved ${(N / (rampMs / 1000)).toFixed(1)}/s (customer = HTTP form POST + anonymous WebSocket login + MUC join)`,
     `join → self-presence ${fmt(joinToSelf)}`,
     `join → offer         customer self-presence → the FIRST agent's invitation (conversations offered by routing):`,

@@ -5,13 +5,13 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** `--name value` on the command line, else the environment variable, else the default. */
-export function numOption(flag: string, env: string, def: number): number {
+/** `--name value` on the command line, else the environment variable, else the default (> 0, or ≥ 0 with zero). */
+export function numOption(flag: string, env: string, def: number, opts: { zero?: boolean } = {}): number {
   const i = process.argv.indexOf(`--${flag}`);
   const raw = i >= 0 ? process.argv[i + 1] : process.env[env];
   if (raw === undefined || raw === '') return def;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${flag} / ${env}: expected a positive number, got "${raw}"`);
+  if (!Number.isFinite(n) || n < 0 || (n === 0 && !opts.zero)) throw new Error(`--${flag} / ${env}: expected a ${opts.zero ? 'non-negative' : 'positive'} number, got "${raw}"`);
   return n;
 }
 
@@ -72,17 +72,26 @@ export function childPid(comm: string): number | undefined {
   return allStats().find((s) => s.ppid === process.pid && s.comm === comm)?.pid;
 }
 
-export interface CpuSnapshot { self: number; prosody: number; postgres: number; at: number }
+/** CPU seconds the whole machine spent busy (every process: the machine may be shared). */
+function machineBusySeconds(): number {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    return (f[0]! + f[1]! + f[2]! + f[5]! + f[6]! + f[7]!) / TICK; // user nice system irq softirq steal
+  } catch { return NaN; }
+}
+
+export interface CpuSnapshot { self: number; prosody: number; postgres: number; machine: number; at: number }
 
 export function cpuSnapshot(pids: { prosody?: number; postgres?: number }): CpuSnapshot {
   const u = process.cpuUsage();
-  return { self: (u.user + u.system) / 1e6, prosody: treeCpuSeconds(pids.prosody), postgres: treeCpuSeconds(pids.postgres), at: performance.now() };
+  return { self: (u.user + u.system) / 1e6, prosody: treeCpuSeconds(pids.prosody), postgres: treeCpuSeconds(pids.postgres), machine: machineBusySeconds(), at: performance.now() };
 }
 
 export function cpuLine(label: string, a: CpuSnapshot, b: CpuSnapshot): string {
   const wall = (b.at - a.at) / 1000;
   const c = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} s (${((x / wall) * 100).toFixed(0)}% of a core)` : 'n/a');
-  return `  ${label.padEnd(26)} wall ${wall.toFixed(1).padStart(6)} s | node (server+clients) ${c(b.self - a.self)} | prosody ${c(b.prosody - a.prosody)} | postgres ${c(b.postgres - a.postgres)}`;
+  const others = (b.machine - a.machine) - (b.self - a.self) - (b.prosody - a.prosody) - (b.postgres - a.postgres);
+  return `  ${label.padEnd(26)} wall ${wall.toFixed(1).padStart(6)} s | node (server+clients) ${c(b.self - a.self)} | prosody ${c(b.prosody - a.prosody)} | postgres ${c(b.postgres - a.postgres)} | other processes ${c(Math.max(0, others))}`;
 }
 
 // ---- event loop ----
@@ -145,7 +154,13 @@ export async function pool<T, R>(items: T[], limit: number, fn: (x: T, i: number
 
 // ---- Switchboard specifics ----
 
-interface Queryable { query(sql: string): Promise<{ rows: unknown[] }> }
+interface Queryable { query(sql: string, values?: unknown[]): Promise<{ rows: unknown[] }> }
+
+/** Sets room general's ringLimit (0 = every available agent) and makes routing read it again. */
+export async function setRingLimit(sb: { db: Queryable; routing: { forgetRoom(id: string): void } }, n: number): Promise<void> {
+  const r = await sb.db.query("UPDATE rooms SET settings = settings || jsonb_build_object('ringLimit', $1::int) WHERE slug = 'general' RETURNING id", [n]);
+  sb.routing.forgetRoom((r.rows[0] as { id: string }).id);
+}
 
 /** Offers by status; `stale` = pending offers whose conversation is no longer queued (they hold agents' slots until their timeout). */
 export async function offerStats(db: Queryable): Promise<{ pending: number; stale: number; byStatus: string }> {

@@ -116,7 +116,6 @@ export class Conversations implements MucHooks, DeskHooks {
     const conv = room.conversation;
     if (occ.kind === 'customer') {
       if (!(await markCustomerJoined(this.db, conv.id))) return;
-      await addEvent(this.db, conv.id, 'customer_joined');
       await this.routing.kick();
       const offered = (await pendingOffers(this.db, { conversationId: conv.id })).length > 0;
       await notice(this.deps.muc, room, offered ? texts.waiting(occ.nick) : texts.noAgent(occ.nick), { to: [occ] });

@@ -6,8 +6,8 @@ import { planOffers, type AgentState, type WaitingConversation } from '../core/q
 import { texts } from '../core/texts.js';
 import { isStrategy } from '../core/strategies/index.js';
 import { inTransaction, type Db } from '../db/pool.js';
-import { activeCounts, addEvent, claimConversation, conversationById, waitingConversations, type Conversation } from '../db/repos/conversations.js';
-import { endOffers, insertOffers, pendingOffers, refusals, type Offer } from '../db/repos/offers.js';
+import { addEvent, claimConversation, conversationById, waitingConversations, type Conversation } from '../db/repos/conversations.js';
+import { agentLoads, endOffers, insertOffers, pendingOffers, settleOffers, type Offer } from '../db/repos/offers.js';
 import { roomById, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import type { AgentDirectory } from './agents.js';
@@ -25,6 +25,8 @@ export class Routing {
   private running: Promise<void> | null = null;
   private again = false;
   private rooms = new Map<string, Room>();
+  /** Since when each available agent has had no chat, as seen by dispatches (the strategies' tiebreak). */
+  private idleSince = new Map<string, number>();
   private stopped = false;
 
   constructor(private readonly db: Db, private readonly agents: AgentDirectory, private readonly ports: RoutingPorts, private readonly log: Logger) {}
@@ -65,40 +67,38 @@ export class Routing {
 
   private async dispatch(): Promise<void> {
     const now = Date.now();
-    const [waiting, pending, refused, active] = await Promise.all([waitingConversations(this.db), pendingOffers(this.db), refusals(this.db), activeCounts(this.db)]);
+    const [waiting, loads] = await Promise.all([waitingConversations(this.db), agentLoads(this.db)]);
     if (waiting.length === 0) return;
-    const pendingBy = group(pending, (o) => o.conversationId);
-    const refusedBy = group(refused, (o) => o.conversationId);
-    const pendingPerAgent = new Map<string, number>();
-    for (const o of pending) pendingPerAgent.set(o.agentId, (pendingPerAgent.get(o.agentId) ?? 0) + 1);
-
     const views: WaitingConversation[] = [];
+    const roomOf = new Map<string, Room>(); // this dispatch's view, whatever forgetRoom() does meanwhile
     for (const c of waiting) {
       const room = await this.room(c.roomId);
+      roomOf.set(c.id, room);
       views.push({
         id: c.id, roomId: c.roomId, createdAt: c.createdAt.getTime(),
         strategy: isStrategy(room.settings.strategy) ? room.settings.strategy : 'quickest-reply',
         reofferAfterMs: room.settings.reofferAfterSeconds * 1000,
-        pendingAgents: new Set((pendingBy.get(c.id) ?? []).map((o) => o.agentId)),
-        refusedBy: new Map((refusedBy.get(c.id) ?? []).map((o) => [o.agentId, (o.endedAt ?? o.createdAt).getTime()])),
+        ringLimit: room.settings.ringLimit,
+        pendingAgents: new Set(c.pendingAgents),
+        refusedBy: new Map(c.refusals.map((x) => [x.agentId, x.at])),
       });
     }
-    const agents: AgentState[] = this.agents.all().map((a) => ({
-      id: a.id, available: this.ports.isAvailable(a.jid), maxChats: a.maxChats,
-      active: active.get(a.id) ?? 0, pending: pendingPerAgent.get(a.id) ?? 0, idleSince: null,
-    }));
+    const agents: AgentState[] = this.agents.all().map((a) => {
+      const available = this.ports.isAvailable(a.jid);
+      const { active = 0, pending = 0 } = loads.get(a.id) ?? {};
+      if (!available || active > 0) this.idleSince.delete(a.id);
+      else if (!this.idleSince.has(a.id)) this.idleSince.set(a.id, now);
+      return { id: a.id, available, maxChats: a.maxChats, active, pending, idleSince: this.idleSince.get(a.id) ?? null };
+    });
     const plan = planOffers(views, agents, now);
     const byId = new Map(waiting.map((c) => [c.id, c]));
-    for (const [conversationId, picked] of group(plan.offers, (o) => o.conversationId)) {
-      const conv = byId.get(conversationId)!;
-      const room = await this.room(conv.roomId);
-      const timeout = room.settings.offerTimeoutSeconds;
-      const made = await insertOffers(this.db, conversationId, picked.map((o) => o.agentId), new Date(now + timeout * 1000));
-      for (const offer of made) {
-        this.arm(offer);
-        this.ports.invite(conv, room, this.agents.byId(offer.agentId)!.jid, timeout);
-      }
-      if (made.length) await addEvent(this.db, conversationId, 'offered', { agents: made.map((o) => this.agents.byId(o.agentId)?.jid) });
+    const timeoutOf = (conversationId: string) => roomOf.get(conversationId)!.settings.offerTimeoutSeconds;
+    // One statement for the whole plan and its events: a burst of waiting conversations
+    // costs one round trip, not two per conversation.
+    const made = await insertOffers(this.db, plan.offers.map((o) => ({ ...o, deadline: new Date(now + timeoutOf(o.conversationId) * 1000) })));
+    for (const offer of made) {
+      this.arm(offer);
+      this.ports.invite(byId.get(offer.conversationId)!, roomOf.get(offer.conversationId)!, this.agents.byId(offer.agentId)!.jid, timeoutOf(offer.conversationId));
     }
     if (this.wake) clearTimeout(this.wake);
     if (plan.wakeAt !== null) this.wake = setTimeout(() => void this.kick(), Math.max(0, plan.wakeAt - Date.now()) + 5);
@@ -126,15 +126,15 @@ export class Routing {
   async claim(conversationId: string, agentId: string): Promise<Conversation | null> {
     const conv = await inTransaction(this.db, (tx) => claimConversation(tx, conversationId, agentId));
     if (!conv) return null;
-    const accepted = await endOffers(this.db, { conversationId, agentId }, 'accepted');
-    const withdrawn = await endOffers(this.db, { conversationId }, 'withdrawn');
+    const { accepted, withdrawn } = await settleOffers(this.db, conversationId, agentId);
     this.disarm([...accepted, ...withdrawn]);
     const by = this.agents.byId(agentId)?.nickname ?? 'another agent';
-    // The join is answered now; telling the others and re-dispatching their freed slots follow.
+    // The join is answered now; then the others are told (the claimed row names the customer,
+    // so no lookup), before the re-dispatch of their freed slots can send them new invitations.
     void (async () => {
-      await this.noticeAgents(withdrawn, (c, room) => texts.offerTaken(c.customerName, room.settings.name, by));
-      await addEvent(this.db, conversationId, 'accepted', { agent: this.agents.byId(agentId)?.jid });
-      await this.kick();
+      const text = texts.offerTaken(conv.customerName, (await this.room(conv.roomId)).settings.name, by);
+      for (const o of withdrawn) { const agent = this.agents.byId(o.agentId); if (agent) this.ports.tellAgent(agent.jid, text); }
+      await Promise.all([addEvent(this.db, conversationId, 'accepted', { agent: this.agents.byId(agentId)?.jid }), this.kick()]);
     })().catch((e: Error) => this.log.error(`after claim: ${e.stack}`));
     return conv;
   }
@@ -176,10 +176,4 @@ export class Routing {
       if (agent && t) this.ports.tellAgent(agent.jid, t);
     }
   }
-}
-
-function group<T>(xs: T[], key: (x: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const x of xs) { const k = key(x); const l = m.get(k); if (l) l.push(x); else m.set(k, [x]); }
-  return m;
 }

@@ -2,7 +2,12 @@
 // the waiting conversations (oldest first), the agents and the clock.
 // Rules: an agent never holds more chats + pending offers than max_chats; an
 // agent who declined or missed an offer for a conversation is not offered it
-// again while anyone else can be, and only after reofferAfter when nobody can.
+// again while anyone else can be, and only after reofferAfter when nobody can;
+// a conversation is offered to at most ringLimit agents at once (0 = no limit).
+// Fairness: free slots are handed out round by round, oldest conversation
+// first, one more agent per conversation per round, so that when slots are
+// scarce every waiting conversation gets an offer before any gets a second
+// one. When slots abound this is ring-all.
 import { STRATEGIES, type StrategyName } from './strategies/index.js';
 import type { Candidate } from './strategies/types.js';
 
@@ -21,6 +26,8 @@ export interface WaitingConversation {
   createdAt: number;
   strategy: StrategyName;
   reofferAfterMs: number;
+  /** The most agents offered it at once, pending offers included; 0 = every available agent. */
+  ringLimit: number;
   /** Agents holding a pending offer for it. */
   pendingAgents: ReadonlySet<string>;
   /** Agents who declined or let an offer time out, with when it ended. */
@@ -33,29 +40,58 @@ export interface Plan {
   wakeAt: number | null;
 }
 
-export function planOffers(waiting: readonly WaitingConversation[], agents: readonly AgentState[], now: number): Plan {
-  const load = new Map(agents.map((a) => [a.id, a.active + a.pending]));
-  const offers: Plan['offers'] = [];
-  let wakeAt: number | null = null;
-  const hasRoom = (a: AgentState) => a.available && (load.get(a.id) ?? 0) < a.maxChats;
+/** One conversation during planning: who may still get it, in the strategy's order. */
+interface Turn { conv: WaitingConversation; eligible: AgentState[]; ranked: string[] | null; next: number; quota: number }
 
+export function planOffers(waiting: readonly WaitingConversation[], agents: readonly AgentState[], now: number): Plan {
+  const byId = new Map(agents.map((a) => [a.id, a]));
+  const planned = new Map<string, number>();
+  const load = (a: AgentState) => a.active + a.pending + (planned.get(a.id) ?? 0);
+  const hasRoom = (a: AgentState) => a.available && load(a) < a.maxChats;
+  let wakeAt: number | null = null;
+
+  // Who each conversation may be offered to, judged on the state before this plan.
+  const turns: Turn[] = [];
   for (const conv of [...waiting].sort((x, y) => x.createdAt - y.createdAt)) {
+    const quota = conv.ringLimit > 0 ? conv.ringLimit - conv.pendingAgents.size : Infinity;
+    if (quota <= 0) continue;
     const open = agents.filter((a) => hasRoom(a) && !conv.pendingAgents.has(a.id));
-    let candidates = open.filter((a) => !conv.refusedBy.has(a.id));
-    if (candidates.length === 0 && conv.pendingAgents.size === 0 && open.length > 0) {
+    let eligible = open.filter((a) => !conv.refusedBy.has(a.id));
+    if (eligible.length === 0 && conv.pendingAgents.size === 0 && open.length > 0) {
       // Only agents who already refused are left: try them again after a pause.
       const lastRefusal = Math.max(...open.map((a) => conv.refusedBy.get(a.id) ?? 0));
       const due = lastRefusal + conv.reofferAfterMs;
-      if (now >= due) candidates = open;
+      if (now >= due) eligible = open;
       else wakeAt = wakeAt === null ? due : Math.min(wakeAt, due);
     }
-    if (candidates.length === 0) continue;
-    const view: Candidate[] = candidates.map((a) => ({ id: a.id, active: a.active, maxChats: a.maxChats, idleSince: a.idleSince }));
-    const picked = STRATEGIES[conv.strategy](view, { id: conv.id, roomId: conv.roomId, createdAt: conv.createdAt }, now);
-    for (const agentId of picked) {
-      offers.push({ conversationId: conv.id, agentId });
-      load.set(agentId, (load.get(agentId) ?? 0) + 1);
-    }
+    if (eligible.length > 0) turns.push({ conv, eligible, ranked: null, next: 0, quota });
   }
+
+  const offers: Plan['offers'] = [];
+  let live = turns;
+  while (live.length > 0) {
+    for (const t of live) {
+      // Ranked at its first turn, so it sees the offers planned before it (a burst spreads out).
+      t.ranked ??= rank(t, load, now);
+      while (t.next < t.ranked.length && !hasRoom(byId.get(t.ranked[t.next]!)!)) t.next++;
+      if (t.next === t.ranked.length) { t.quota = 0; continue; }
+      const agentId = t.ranked[t.next++]!;
+      offers.push({ conversationId: t.conv.id, agentId });
+      planned.set(agentId, (planned.get(agentId) ?? 0) + 1);
+      t.quota--;
+    }
+    live = live.filter((t) => t.quota > 0 && t.next < t.ranked!.length);
+  }
+  // Oldest conversation first, each one's agents in the strategy's order.
+  const order = new Map(turns.map((t, i) => [t.conv.id, i]));
+  offers.sort((x, y) => order.get(x.conversationId)! - order.get(y.conversationId)!);
   return { offers, wakeAt };
+}
+
+function rank(t: Turn, load: (a: AgentState) => number, now: number): string[] {
+  const view: Candidate[] = t.eligible.map((a) => ({ id: a.id, active: a.active, pending: load(a) - a.active, maxChats: a.maxChats, idleSince: a.idleSince }));
+  const ids = new Set(view.map((c) => c.id));
+  const c = t.conv;
+  // A strategy may only pick among the candidates it was given, each once.
+  return [...new Set(STRATEGIES[c.strategy](view, { id: c.id, roomId: c.roomId, createdAt: c.createdAt }, now))].filter((id) => ids.has(id));
 }

@@ -98,6 +98,15 @@ describe('HTTP API', function () {
     expect((await api('/api/v1/auth/login', { body: { login: created.agent.jid, password: 'wrong' } })).status).to.equal(401);
   });
 
+  it('room setting ringLimit: 0 (ring-all) by default, a whole number ≥ 0', async () => {
+    const get = await (await api('/api/v1/rooms/general', { token: admin })).json() as { settings: { ringLimit: number } };
+    expect(get.settings.ringLimit).to.equal(0);
+    const upd = await api('/api/v1/rooms/general', { method: 'PATCH', token: admin, body: { ringLimit: 3 } });
+    expect(((await upd.json()) as { settings: { ringLimit: number } }).settings.ringLimit).to.equal(3);
+    for (const ringLimit of [-1, 1.5, 'all']) expect((await api('/api/v1/rooms/general', { method: 'PATCH', token: admin, body: { ringLimit } })).status).to.equal(400);
+    expect((await api('/api/v1/rooms/general', { method: 'PATCH', token: admin, body: { ringLimit: 0 } })).status).to.equal(200);
+  });
+
   it('publishes an OpenAPI document listing the routes, and the docs UI', async () => {
     const doc = await (await api('/openapi.json')).json() as { openapi: string; paths: Record<string, unknown> };
     expect(doc.openapi).to.match(/^3\./);

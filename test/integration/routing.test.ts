@@ -41,6 +41,37 @@ describe('routing: offers and the queue', function () {
     await Promise.all([a.client.stop(), b.client.stop(), cust.client.stop()]);
   });
 
+  it('ringLimit 1 offers one agent at a time and moves to the next on decline', async () => {
+    await setRoom(stack, { offerTimeoutSeconds: 30, reofferAfterSeconds: 600, ringLimit: 1 });
+    const online = [await onlineAgent(stack, 'Ria'), await onlineAgent(stack, 'Sol'), await onlineAgent(stack, 'Tam')];
+    for (const a of online) await untilAvailable(stack, a.jid);
+    const cust = await customer(stack);
+    await waitUntil(async () => (await offerStatuses(stack, cust.id)).length > 0, 10_000, 'the first offer');
+    await stack.sb.routing.kick(); // and any dispatch that could add more has finished
+    const first = await offerStatuses(stack, cust.id);
+    expect(first.map((o) => o.status)).to.deep.equal(['pending']);
+    const a = online.find((x) => x.jid === first[0]!.jid)!;
+    await a.client.waitFor(isInvite(cust.roomJid));
+    await a.client.send(xml('message', { to: cust.roomJid }, xml('x', { xmlns: NS_MUC_USER }, xml('decline'))));
+    await waitUntil(async () => (await offerStatuses(stack, cust.id)).length === 2, 10_000, 'the next offer');
+    await stack.sb.routing.kick();
+    const second = await offerStatuses(stack, cust.id);
+    expect(second.map((o) => o.status)).to.deep.equal(['declined', 'pending']);
+    expect(second[1]!.jid).to.not.equal(a.jid);
+    const b = online.find((x) => x.jid === second[1]!.jid)!;
+    await b.client.waitFor(isInvite(cust.roomJid), 10_000, 'invitation to the next agent');
+    await b.client.send(joinPresence(cust.roomJid, b.nick, cust.password));
+    await b.client.waitFor(isSelfPresence(cust.roomJid));
+    expect((await offerStatuses(stack, cust.id)).map((o) => o.status)).to.deep.equal(['declined', 'accepted']);
+    const eventsOf = async () => (await stack.sb.db.query('SELECT kind, data FROM conversation_events WHERE conversation_id = $1 ORDER BY id', [cust.id])).rows;
+    await waitUntil(async () => (await eventsOf()).some((e) => e.kind === 'accepted'), 10_000, 'the accepted event'); // written after the join is answered
+    const events = await eventsOf();
+    expect(events.map((e) => e.kind)).to.deep.equal(['created', 'customer_joined', 'offered', 'declined', 'offered', 'accepted']);
+    expect(events.filter((e) => e.kind === 'offered').map((e) => e.data.agents)).to.deep.equal([[a.jid], [b.jid]]);
+    await Promise.all([...online.map((x) => x.client.stop()), cust.client.stop()]);
+    await setRoom(stack, { ringLimit: 0 });
+  });
+
   it('"decline" typed to the desk declines too', async () => {
     const a = await onlineAgent(stack, 'Fay');
     await untilAvailable(stack, a.jid);

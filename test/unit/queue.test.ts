@@ -1,31 +1,13 @@
 import { expect } from 'chai';
-import { planOffers, type AgentState, type Plan, type WaitingConversation } from '../../src/core/queue.js';
+import { planOffers, type AgentState } from '../../src/core/queue.js';
 import { isStrategy, STRATEGIES } from '../../src/core/strategies/index.js';
 import { quickestReply } from '../../src/core/strategies/quickest-reply.js';
-
-const NOW = 1_000_000;
-
-function agent(id: string, over: Partial<AgentState> = {}): AgentState {
-  return { id, available: true, maxChats: 3, active: 0, pending: 0, idleSince: null, ...over };
-}
-
-interface ConvSpec { createdAt?: number; pending?: string[]; refused?: Record<string, number>; reofferAfterMs?: number }
-function conv(id: string, s: ConvSpec = {}): WaitingConversation {
-  return {
-    id, roomId: 'room-1', createdAt: s.createdAt ?? 0, strategy: 'quickest-reply',
-    reofferAfterMs: s.reofferAfterMs ?? 30_000,
-    pendingAgents: new Set(s.pending ?? []),
-    refusedBy: new Map(Object.entries(s.refused ?? {})),
-  };
-}
-
-/** Offers as sorted "conversation:agent" strings, easy to compare. */
-const pairs = (p: Plan): string[] => p.offers.map((o) => `${o.conversationId}:${o.agentId}`).sort();
+import { agent, conv, NOW, pairs } from './queue-fixtures.js';
 
 describe('strategies', () => {
-  it('quickest-reply offers every candidate, in order', () => {
+  it('quickest-reply offers every candidate, ties in the given order', () => {
     const view = { id: 'c', roomId: 'r', createdAt: 0 };
-    const cands = ['b', 'a', 'c'].map((id) => ({ id, active: 0, maxChats: 1, idleSince: null }));
+    const cands = ['b', 'a', 'c'].map((id) => ({ id, active: 0, pending: 0, maxChats: 1, idleSince: null }));
     expect(quickestReply(cands, view, NOW)).to.deep.equal(['b', 'a', 'c']);
     expect(quickestReply([], view, NOW)).to.deep.equal([]);
   });
@@ -93,10 +75,10 @@ describe('queue: planOffers (quickest-reply)', () => {
   });
 
   describe('order', () => {
-    it('serves the oldest conversation first when capacity is short, whatever the input order', () => {
+    it('serves the oldest conversations first when capacity is short, whatever the input order', () => {
       const waiting = [conv('new', { createdAt: 300 }), conv('old', { createdAt: 100 }), conv('mid', { createdAt: 200 })];
       const p = planOffers(waiting, [agent('a', { maxChats: 1 }), agent('b', { maxChats: 1 })], NOW);
-      expect(pairs(p)).to.deep.equal(['old:a', 'old:b']);
+      expect(pairs(p)).to.deep.equal(['mid:b', 'old:a']);
     });
 
     it('lists offers oldest conversation first', () => {

@@ -43,19 +43,37 @@ export async function customerTokenMatches(db: Queryable, id: string, tokenHash:
   return (await db.query('SELECT 1 FROM conversations WHERE id = $1 AND customer_token_hash = $2', [id, tokenHash])).rowCount === 1;
 }
 
+/** The customer is in the room (first time only), with its "customer_joined" event, in one statement. */
 export async function markCustomerJoined(db: Queryable, id: string): Promise<boolean> {
-  const r = await db.query('UPDATE conversations SET customer_joined_at = now() WHERE id = $1 AND customer_joined_at IS NULL', [id]);
+  const r = await db.query(`WITH marked AS (UPDATE conversations SET customer_joined_at = now() WHERE id = $1 AND customer_joined_at IS NULL RETURNING id)
+    INSERT INTO conversation_events (conversation_id, kind) SELECT id, 'customer_joined' FROM marked`, [id]);
   return r.rowCount === 1;
 }
 
-/** Queued conversations whose customer is in the room, oldest first. */
-export async function waitingConversations(db: Queryable): Promise<Conversation[]> {
-  return (await db.query(`SELECT ${COLS} FROM conversations WHERE status = 'queued' AND customer_joined_at IS NOT NULL ORDER BY created_at`)).rows;
+export interface WaitingConversation extends Conversation {
+  /** Agents holding a pending offer for it. */
+  pendingAgents: string[];
+  /** Agents who declined or let an offer time out, with when (ms). */
+  refusals: Array<{ agentId: string; at: number }>;
 }
 
-export async function activeCounts(db: Queryable): Promise<Map<string, number>> {
-  const r = await db.query(`SELECT agent_id, count(*)::int AS n FROM conversations WHERE status = 'active' GROUP BY agent_id`);
-  return new Map(r.rows.map((x) => [x.agent_id as string, x.n as number]));
+/**
+ * Queued conversations whose customer is in the room, oldest first, each
+ * with its pending offers and refusals aggregated in SQL: a dispatch reads
+ * one row per waiting conversation, not one per offer (ring-all makes
+ * hundreds of pending offers).
+ */
+export async function waitingConversations(db: Queryable): Promise<WaitingConversation[]> {
+  const r = await db.query(`WITH w AS (SELECT ${COLS} FROM conversations WHERE status = 'queued' AND customer_joined_at IS NOT NULL),
+    p AS (SELECT conversation_id, array_agg(agent_id::text) AS agents FROM offers WHERE status = 'pending' GROUP BY conversation_id),
+    r AS (SELECT o.conversation_id, array_agg(o.agent_id::text || ' ' || (extract(epoch FROM coalesce(o.ended_at, o.created_at)) * 1000)::bigint) AS agents
+      FROM offers o JOIN w ON w.id = o.conversation_id WHERE o.status IN ('declined', 'timed_out') GROUP BY o.conversation_id)
+    SELECT w.*, coalesce(p.agents, '{}') AS "pendingAgents", coalesce(r.agents, '{}') AS refusals
+    FROM w LEFT JOIN p ON p.conversation_id = w.id LEFT JOIN r ON r.conversation_id = w.id ORDER BY w."createdAt"`);
+  return r.rows.map((row) => ({
+    ...row,
+    refusals: (row.refusals as string[]).map((x) => { const [agentId, at] = x.split(' '); return { agentId: agentId!, at: Number(at) }; }),
+  }));
 }
 
 /**
@@ -83,3 +101,4 @@ export async function closeConversation(db: Queryable, id: string, by: string, d
 export async function addEvent(db: Queryable, conversationId: string, kind: string, data: Record<string, unknown> = {}): Promise<void> {
   await db.query('INSERT INTO conversation_events (conversation_id, kind, data) VALUES ($1, $2, $3)', [conversationId, kind, data]);
 }
+

@@ -5,17 +5,28 @@ export interface Offer { id: string; conversationId: string; agentId: string; st
 
 const COLS = 'id, conversation_id AS "conversationId", agent_id AS "agentId", status, created_at AS "createdAt", deadline, ended_at AS "endedAt"';
 
+export interface NewOffer { conversationId: string; agentId: string; deadline: Date }
+
 /**
- * Offers one queued conversation to several agents in one statement. The
- * conversation row is share-locked and must still be queued: a claim that
- * commits first leaves nothing to insert, and a claim that comes after waits
- * for this insert and then withdraws what it made.
+ * Makes a dispatch's offers, for any number of conversations, and their
+ * "offered" events, in one statement. Each conversation row is share-locked
+ * and must still be queued: a claim that commits first leaves nothing to
+ * insert for its conversation, and a claim that comes after waits for this
+ * insert and then withdraws what it made. (A claim locks its conversation and
+ * its agent only, so waiting on several conversation rows here cannot
+ * deadlock with claims.)
  */
-export async function insertOffers(db: Queryable, conversationId: string, agentIds: string[], deadline: Date): Promise<Offer[]> {
-  const r = await db.query(`INSERT INTO offers (conversation_id, agent_id, deadline)
-    SELECT c.id, a.agent_id, $3 FROM (SELECT id FROM conversations WHERE id = $1 AND status = 'queued' FOR SHARE) c
-    CROSS JOIN unnest($2::uuid[]) AS a(agent_id)
-    ON CONFLICT (conversation_id, agent_id) WHERE status = 'pending' DO NOTHING RETURNING ${COLS}`, [conversationId, agentIds, deadline]);
+export async function insertOffers(db: Queryable, offers: readonly NewOffer[]): Promise<Offer[]> {
+  if (offers.length === 0) return [];
+  const r = await db.query(`WITH queued AS (SELECT id FROM conversations WHERE id = ANY($1::uuid[]) AND status = 'queued' FOR SHARE),
+    made AS (INSERT INTO offers (conversation_id, agent_id, deadline)
+      SELECT o.conversation_id, o.agent_id, o.deadline FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) WITH ORDINALITY AS o(conversation_id, agent_id, deadline, n)
+      JOIN queued q ON q.id = o.conversation_id ORDER BY o.n
+      ON CONFLICT (conversation_id, agent_id) WHERE status = 'pending' DO NOTHING RETURNING ${COLS}),
+    events AS (INSERT INTO conversation_events (conversation_id, kind, data)
+      SELECT m."conversationId", 'offered', jsonb_build_object('agents', jsonb_agg(a.jid ORDER BY a.jid)) FROM made m JOIN agents a ON a.id = m."agentId" GROUP BY m."conversationId")
+    SELECT * FROM made`,
+  [offers.map((o) => o.conversationId), offers.map((o) => o.agentId), offers.map((o) => o.deadline)]);
   return r.rows;
 }
 
@@ -27,6 +38,14 @@ export async function endOffers(db: Queryable, where: { conversationId?: string;
   return r.rows;
 }
 
+/** After a claim: the claimant's pending offer is accepted, the others withdrawn, in one statement. */
+export async function settleOffers(db: Queryable, conversationId: string, agentId: string): Promise<{ accepted: Offer[]; withdrawn: Offer[] }> {
+  const r = await db.query(`UPDATE offers SET status = CASE WHEN agent_id = $2 THEN 'accepted' ELSE 'withdrawn' END, ended_at = now()
+    WHERE status = 'pending' AND conversation_id = $1 RETURNING ${COLS}`, [conversationId, agentId]);
+  const rows = r.rows as Offer[];
+  return { accepted: rows.filter((o) => o.status === 'accepted'), withdrawn: rows.filter((o) => o.status === 'withdrawn') };
+}
+
 /** Pending offers, all or only those of one conversation or one agent (newest first). */
 export async function pendingOffers(db: Queryable, where: { conversationId?: string; agentId?: string } = {}): Promise<Offer[]> {
   return (await db.query(`SELECT ${COLS} FROM offers WHERE status = 'pending'
@@ -34,8 +53,10 @@ export async function pendingOffers(db: Queryable, where: { conversationId?: str
   [where.conversationId ?? null, where.agentId ?? null])).rows;
 }
 
-/** Who declined or missed offers for open conversations, with when. */
-export async function refusals(db: Queryable): Promise<Offer[]> {
-  return (await db.query(`SELECT ${COLS} FROM offers o WHERE status IN ('declined', 'timed_out')
-    AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = o.conversation_id AND c.status = 'queued')`)).rows;
+/** Chats and pending offers per agent (only agents with any). */
+export async function agentLoads(db: Queryable): Promise<Map<string, { active: number; pending: number }>> {
+  const r = await db.query(`SELECT agent_id::text AS id, count(*) FILTER (WHERE active)::int AS active, count(*) FILTER (WHERE NOT active)::int AS pending
+    FROM (SELECT agent_id, true AS active FROM conversations WHERE status = 'active'
+          UNION ALL SELECT agent_id, false FROM offers WHERE status = 'pending') x GROUP BY agent_id`);
+  return new Map(r.rows.map((x) => [x.id as string, { active: x.active as number, pending: x.pending as number }]));
 }

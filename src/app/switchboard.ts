@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import { buildHttp } from '../http/app.js';
 import { MucService } from '../../components/muc/service.js';
 import { DeskService } from '../../components/desk/service.js';
+import { SipControl } from '../../sip/control.js';
 import { AgentDirectory, type AccountProvisioner } from './agents.js';
 import { Conversations } from './conversations.js';
 import { Routing } from './routing.js';
@@ -28,6 +29,8 @@ export interface SwitchboardOptions {
 export interface Switchboard {
   cfg: Config; db: Db; http: FastifyInstance; url: string;
   agents: AgentDirectory; conversations: Conversations; routing: Routing; muc: MucService; desk: DeskService;
+  /** Kamailio control and the SIP registry; null when voice is off. */
+  sip: SipControl | null;
   close(): Promise<void>;
 }
 
@@ -55,15 +58,18 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   await muc.start(conversations);
   await desk.start(conversations, () => agents.jids());
   await routing.start();
+  const sip = cfg.voiceEnabled ? new SipControl({ db, cfg, log }) : null;
+  await sip?.start();
 
   const http = await buildHttp({ cfg, db, log, agents, conversations, routing, desk });
   const url = await http.listen({ host: cfg.httpHost, port: cfg.httpPort });
   log.info(`HTTP on ${url} — customer page ${cfg.publicUrl}/c/general, API docs ${cfg.publicUrl}/docs`);
 
   return {
-    cfg, db, http, url, agents, conversations, routing, muc, desk,
+    cfg, db, http, url, agents, conversations, routing, muc, desk, sip,
     async close() {
       routing.stop();
+      await sip?.stop();
       await http.close();
       await Promise.all([muc.stop(), desk.stop()]);
       await db.end();

@@ -18,7 +18,7 @@ import { registerAuth } from './auth.js';
 import { installErrorHandler } from './errors.js';
 import { adminRoutes } from './routes/admin.js';
 import { publicRoutes } from './routes/public.js';
-import { attachXmppWebsocket } from './xmpp-websocket.js';
+import { attachWebsocketRelays, type RelayRoute } from './ws-relay.js';
 
 export interface Services { cfg: Config; db: Db; log: Logger; agents: AgentDirectory; conversations: Conversations; routing: Routing; desk: DeskService }
 
@@ -51,6 +51,8 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   registerAuth(app, s.db);
   publicRoutes(app, s);
   adminRoutes(app, s);
-  attachXmppWebsocket(app, { upstream: s.cfg.xmppWebsocketUrl, maxBytes: s.cfg.stanzaMaxBytes, log: s.log });
+  const relays: RelayRoute[] = [{ path: '/xmpp-websocket', protocol: 'xmpp', upstream: s.cfg.xmppWebsocketUrl, maxBytes: s.cfg.stanzaMaxBytes }];
+  if (s.cfg.voiceEnabled) relays.push({ path: '/sip-ws', protocol: 'sip', upstream: s.cfg.sipWebsocketUrl, maxBytes: s.cfg.stanzaMaxBytes });
+  attachWebsocketRelays(app, relays, s.log);
   return app;
 }

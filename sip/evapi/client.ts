@@ -40,7 +40,9 @@ export class EvapiClient extends EventEmitter<EvapiEvents> {
   /** Sends one message; false when not connected (the caller's request then times out in Kamailio). */
   send(msg: EvapiMessage): boolean {
     if (!this.ready || !this.sock) return false;
-    this.sock.write(encodeNetstring(JSON.stringify(msg)));
+    const text = JSON.stringify(msg);
+    this.o.log.debug(`evapi → ${text.slice(0, 300)}`);
+    this.sock.write(encodeNetstring(text));
     return true;
   }
 
@@ -81,6 +83,7 @@ export class EvapiClient extends EventEmitter<EvapiEvents> {
   }
 
   private receive(payload: string): void {
+    this.o.log.debug(`evapi ← ${payload.slice(0, 300)}`);
     let msg: EvapiMessage;
     try {
       msg = JSON.parse(payload) as EvapiMessage;

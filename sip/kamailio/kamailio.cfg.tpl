@@ -292,6 +292,16 @@ event_route[xhttp:request] {
 
 # evapi: our process connects, proves it knows the secret, and is tagged;
 # only tagged connections get requests, and only their messages are obeyed.
+# Never evapi_close() from these routes: in 5.6 it leaves the connection's
+# watcher behind and the next client on that slot goes deaf. Impostors are
+# left connected and ignored instead.
+event_route[evapi:connection-new] {
+	# A reused slot keeps its last connection's tag: clear it. (Multicast in
+	# 5.6 matches any non-empty tag, so an unproven client's must be empty.)
+	$var(none) = "";
+	evapi_set_tag("$var(none)");
+}
+
 event_route[evapi:connection-closed] {
 	if ($sht(evapi=>c$evapi(conidx)) != $null) {
 		sht_rm("evapi", "c$evapi(conidx)");
@@ -305,14 +315,17 @@ event_route[evapi:message-received] {
 	jansson_get("type", "$var(m)", "$var(type)");
 	if ($var(type) == "hello") {
 		jansson_get("secret", "$var(m)", "$var(secret)");
-		if ($var(secret) != "{{EVAPI_SECRET}}" || $sht(evapi=>c$evapi(conidx)) != $null) {
-			evapi_close();
+		if ($var(secret) != "{{EVAPI_SECRET}}") {
+			xlog("L_WARN", "evapi client $evapi(srcaddr):$evapi(srcport): wrong secret, ignored\n");
+			exit;
+		}
+		if ($sht(evapi=>c$evapi(conidx)) != $null) {
 			exit;
 		}
 		evapi_set_tag("switchboard");
 		$sht(evapi=>c$evapi(conidx)) = 1;
 		$var(n) = $shtinc(evapi=>count);
-		xlog("L_NOTICE", "evapi client $evapi(srcaddr):$evapi(srcport) ready ($var(n) connected, $sht(evapi=>count))\n");
+		xlog("L_NOTICE", "evapi client $evapi(srcaddr):$evapi(srcport) ready ($var(n) connected)\n");
 		$var(e) = "{}";
 		jansson_set("string", "type", "hello", "$var(e)");
 		jansson_set("int", "boot", "$Tb", "$var(e)");
@@ -320,7 +333,6 @@ event_route[evapi:message-received] {
 		exit;
 	}
 	if ($sht(evapi=>c$evapi(conidx)) == $null) {
-		evapi_close();
 		exit;
 	}
 	jansson_get("tindex", "$var(m)", "$var(tindex)");

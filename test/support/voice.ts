@@ -35,6 +35,8 @@ export async function startVoice(opts: { rtpengine?: boolean; overrides?: Partia
   const overrides: Partial<Config> = {
     voiceEnabled: true, sipPort, sipWsPort, sipWebsocketUrl: `ws://127.0.0.1:${sipWsPort}`, sipEvapiPort,
     sipEvapiSecret: randomBytes(18).toString('base64url'), rtpengineNgPort, rtpenginePortMin, rtpenginePortMax: rtpenginePortMin + 199,
+    // Every test client is 127.0.0.1: only the suite testing bans may get banned.
+    sipAuthMaxFailures: 1000,
     ...opts.overrides,
   };
   const cfg = loadConfig({}, { dataDir: dir, logLevel: 'error', ...overrides });

@@ -4,24 +4,28 @@ import type { Config } from '../src/config.js';
 import type { Db } from '../src/db/pool.js';
 import type { Logger } from '../src/log.js';
 import { EvapiClient, type EvapiMessage } from './evapi/client.js';
+import { CallLog } from './calls/log.js';
 import { auth } from './handlers/auth.js';
+import { dialog, invite } from './handlers/calls.js';
 import { banned, contacts, expired } from './handlers/registrations.js';
 import type { Handler, SipContext } from './handlers/types.js';
 import { SipRegistry } from './registry/registry.js';
 
-const HANDLERS: Readonly<Record<string, Handler>> = { auth, contacts, expired, banned };
+const HANDLERS: Readonly<Record<string, Handler>> = { auth, contacts, expired, banned, invite, dialog };
 
 export interface SipControlOptions { db: Db; cfg: Config; log: Logger }
 
 export class SipControl {
   readonly registry: SipRegistry;
   readonly evapi: EvapiClient;
+  readonly calls: CallLog;
   private readonly ctx: SipContext;
 
   constructor(o: SipControlOptions) {
     this.registry = new SipRegistry({ db: o.db, log: o.log });
     this.evapi = new EvapiClient({ host: o.cfg.sipEvapiHost, port: o.cfg.sipEvapiPort, secret: o.cfg.sipEvapiSecret, log: o.log });
-    this.ctx = { db: o.db, cfg: o.cfg, log: o.log, registry: this.registry };
+    this.calls = new CallLog(o.db, o.log);
+    this.ctx = { db: o.db, cfg: o.cfg, log: o.log, registry: this.registry, calls: this.calls };
     this.evapi.on('ready', (boot) => void this.registry.kamailioReady(boot));
     this.evapi.on('message', (msg) => void this.dispatch(msg));
   }

@@ -26,3 +26,22 @@ CREATE TABLE sip_registrations (
   PRIMARY KEY (agent_id, contact)
 );
 CREATE INDEX sip_registrations_expiry ON sip_registrations (expires_at);
+
+-- Calls through Kamailio, one row per INVITE we routed (written at its first
+-- dialog event). A customer's calls also land in conversation_events.
+CREATE TABLE sip_calls (
+  id              uuid PRIMARY KEY,
+  sip_call_id     text NOT NULL,
+  caller_kind     text NOT NULL CHECK (caller_kind IN ('agent', 'customer')),
+  caller_agent_id uuid REFERENCES agents(id),
+  callee_agent_id uuid NOT NULL REFERENCES agents(id),
+  conversation_id uuid REFERENCES conversations(id),
+  caller_webrtc   boolean NOT NULL DEFAULT false,
+  state           text NOT NULL CHECK (state IN ('routing', 'ringing', 'answered', 'ended', 'failed')),
+  created_at      timestamptz NOT NULL DEFAULT now(),
+  ringing_at      timestamptz,
+  answered_at     timestamptz,
+  ended_at        timestamptz
+);
+CREATE INDEX sip_calls_by_conversation ON sip_calls (conversation_id) WHERE conversation_id IS NOT NULL;
+CREATE INDEX sip_calls_by_sip_call_id ON sip_calls (sip_call_id);

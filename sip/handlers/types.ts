@@ -4,9 +4,10 @@ import type { Config } from '../../src/config.js';
 import type { Db } from '../../src/db/pool.js';
 import type { Logger } from '../../src/log.js';
 import type { EvapiMessage } from '../evapi/client.js';
+import type { CallLog } from '../calls/log.js';
 import type { SipRegistry } from '../registry/registry.js';
 
-export interface SipContext { db: Db; cfg: Config; log: Logger; registry: SipRegistry }
+export interface SipContext { db: Db; cfg: Config; log: Logger; registry: SipRegistry; calls: CallLog }
 
 export type Handler = (ctx: SipContext, msg: EvapiMessage) => Promise<EvapiMessage | null>;
 

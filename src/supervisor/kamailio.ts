@@ -3,7 +3,7 @@
 // `kamailio` user when we are root). Ready when it answers a SIP OPTIONS.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { renderKamailioConfig, type KamailioTuning } from '../../sip/kamailio/render.js';
@@ -53,12 +53,13 @@ export class EmbeddedKamailio {
   async start(): Promise<void> {
     const who = runAs('kamailio');
     mkdirSync(this.paths.runDir, { recursive: true, mode: 0o755 });
+    if (who.uid !== undefined) chownSync(this.paths.runDir, who.uid, who.gid!);
     // The config holds the evapi secret: readable by Kamailio only.
-    writeFileSync(this.paths.configFile, renderKamailioConfig(this.cfg, this.secret, this.tuning), { mode: 0o600 });
-    chmodSync(this.paths.configFile, 0o600);
-    if (who.uid !== undefined) {
-      chownSync(this.paths.runDir, who.uid, who.gid!);
-      chownSync(this.paths.configFile, who.uid, who.gid!);
+    for (const [name, text] of Object.entries(renderKamailioConfig(this.cfg, this.secret, resolve(this.paths.dir), this.tuning))) {
+      const file = join(this.paths.dir, name);
+      writeFileSync(file, text, { mode: 0o600 });
+      chmodSync(file, 0o600);
+      if (who.uid !== undefined) chownSync(file, who.uid, who.gid!);
     }
     rmSync(this.paths.pidFile, { force: true });
     await this.child.start();

@@ -15,7 +15,12 @@ export interface SippResult {
   output: string;
 }
 
-export interface SippOptions { host?: string; port: number; localPort: number; transport?: 'udp' | 'tcp' }
+export interface SippOptions {
+  host?: string; port: number; localPort: number; transport?: 'udp' | 'tcp';
+  /** Run as a UAS (waits for the first request) instead of sending first. */
+  server?: boolean;
+  mediaPort?: number;
+}
 
 export function sipp(scenario: string, o: SippOptions): Promise<SippResult> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-sipp-'));
@@ -23,7 +28,9 @@ export function sipp(scenario: string, o: SippOptions): Promise<SippResult> {
   const trace = join(dir, 'messages.log');
   writeFileSync(sf, scenario);
   const args = [`${o.host ?? '127.0.0.1'}:${o.port}`, '-sf', sf, '-m', '1', '-i', '127.0.0.1', '-p', String(o.localPort),
-    '-t', o.transport === 'tcp' ? 't1' : 'u1', '-nostdin', '-timeout', '20s', '-trace_msg', '-message_file', trace];
+    '-t', o.transport === 'tcp' ? 't1' : 'u1', '-nostdin', '-timeout', '20s', '-trace_msg', '-message_file', trace,
+    '-mi', '127.0.0.1', ...(o.mediaPort ? ['-mp', String(o.mediaPort)] : [])];
+  if (o.server) args.splice(0, 1); // a UAS has no remote host
   return new Promise((resolve) => {
     execFile('sipp', args, { cwd: dir }, (err, stdout, stderr) => {
       let log = '';
@@ -51,4 +58,20 @@ function receivedMessages(log: string): string[] {
 export function header(message: string, name: string): string | undefined {
   const m = new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(message);
   return m?.[1]?.trim();
+}
+
+/** Resolves once something has bound the UDP port on 127.0.0.1 (a UAS sipp is listening). */
+export async function udpBound(port: number, timeoutMs = 10_000): Promise<void> {
+  const { createSocket } = await import('node:dgram');
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    const taken = await new Promise<boolean>((resolve) => {
+      const s = createSocket('udp4');
+      s.once('error', () => { s.close(); resolve(true); });
+      s.bind(port, '127.0.0.1', () => s.close(() => resolve(false)));
+    });
+    if (taken) return;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`nothing listens on udp 127.0.0.1:${port}`);
 }

@@ -3,11 +3,9 @@
 // the agent serving the conversation and nowhere else, CANCEL; media always
 // through rtpengine, whose session ends with the call.
 import { expect } from 'chai';
-import { ngRequest } from '../../sip/rtpengine/ng.js';
-import { freePort } from '../support/ports.js';
-import { answerScenario, callScenario, type CallFlow } from '../support/sip-call-scenarios.js';
-import { registerScenario } from '../support/sip-scenarios.js';
-import { header, sipp, udpBound, type SippResult } from '../support/sipp.js';
+import type { CallFlow } from '../support/sip-call-scenarios.js';
+import { inRtpengineRange, newConversation, phone, rtpengineCalls, serve, sippCall } from '../support/sip-phone.js';
+import { header } from '../support/sipp.js';
 import { waitUntil, type Stack } from '../support/stack.js';
 import { sipAgent, startVoiceStack } from '../support/voice.js';
 
@@ -17,47 +15,13 @@ describe('SIP calls (INVITE routing, rtpengine, dialog events)', function () {
   before(async () => { stack = await startVoiceStack(); });
   after(async () => { await stack?.stop(); });
 
-  const domain = () => stack.cfg.sipDomain;
-
-  /** Registers the agent from a fresh port, then answers there like a phone; resolves when the call is over. */
-  const phone = async (agent: { id: string; username: string; password: string }, opts: { ringOnly?: boolean } = {}): Promise<{ done: Promise<SippResult> }> => {
-    const port = await freePort();
-    const reg = await sipp(registerScenario({ user: agent.username, password: agent.password, domain: domain(), expect: [401, 200] }), { port: stack.cfg.sipPort, localPort: port });
-    expect(reg.exitCode, reg.output).to.equal(0);
-    await waitUntil(() => stack.sb.sip!.registry.isRegistered(agent.id), 10_000, 'phone registered');
-    const run = sipp(answerScenario(opts), { port: 0, localPort: port, server: true, mediaPort: await freePort() });
-    await udpBound(port);
-    return { done: run }; // not the promise itself: an async function would wait for it
-  };
-
-  const call = async (flow: Omit<CallFlow, 'domain'>) =>
-    sipp(callScenario({ domain: domain(), ...flow }), { port: stack.cfg.sipPort, localPort: await freePort(), mediaPort: await freePort() });
-
-  const inRtpengineRange = (sipMessage: string) => {
-    const port = Number(/^m=audio (\d+)/m.exec(sipMessage)?.[1]);
-    return port >= stack.cfg.rtpenginePortMin && port <= stack.cfg.rtpenginePortMax;
-  };
-
-  const rtpengineCalls = async () => (await ngRequest('127.0.0.1', stack.cfg.rtpengineNgPort, { command: 'list' })).calls as string[];
-
-  const newConversation = async (): Promise<{ id: string; token: string }> => {
-    const res = await fetch(`${stack.cfg.publicUrl}/api/v1/rooms/general/conversations`, {
-      method: 'POST', headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ name: 'Jane Doe', email: 'jane@example.com', message: 'Can you call me?' }),
-    });
-    expect(res.status).to.equal(201);
-    const body = await res.json() as { id: string; customerToken: string };
-    return { id: body.id, token: body.customerToken };
-  };
-
-  /** Stands in for the agent accepting the chat offer (the routing tests cover that part). */
-  const serve = (conversationId: string, agentId: string) =>
-    stack.sb.db.query("UPDATE conversations SET status = 'active', agent_id = $2, accepted_at = now() WHERE id = $1", [conversationId, agentId]);
+  const call = (flow: Omit<CallFlow, 'domain'>) => sippCall(stack, flow);
+  const inRange = (m: string) => inRtpengineRange(stack, m);
 
   it('agent to agent: digest-authenticated INVITE, answered, media anchored in rtpengine, BYE ends it there too', async () => {
     const ann = await sipAgent(stack, 'Ann');
     const ben = await sipAgent(stack, 'Ben');
-    const answering = await phone(ben);
+    const answering = await phone(stack, ben);
     const caller = await call({ to: ben.username, from: ann.username, auth: { user: ann.username, password: ann.password }, final: 200 });
     const callee = await answering.done;
     expect(caller.exitCode, caller.output).to.equal(0);
@@ -65,13 +29,13 @@ describe('SIP calls (INVITE routing, rtpengine, dialog events)', function () {
     const offer = callee.received.find((m) => m.startsWith('INVITE'))!;
     const answer = caller.received.find((m) => m.startsWith('SIP/2.0 200') && m.includes('m=audio'))!;
     // Both sides see rtpengine's ports, plain RTP for phones (no ICE, no DTLS).
-    expect(inRtpengineRange(offer), offer).to.equal(true);
-    expect(inRtpengineRange(answer), answer).to.equal(true);
+    expect(inRange(offer), offer).to.equal(true);
+    expect(inRange(answer), answer).to.equal(true);
     expect(offer).to.match(/^m=audio \d+ RTP\/AVP/m).and.not.match(/a=ice-ufrag|a=fingerprint/);
     expect(header(offer, 'Record-Route')).to.include(`127.0.0.1:${stack.cfg.sipPort}`);
     expect(header(offer, 'Proxy-Authorization'), 'credentials consumed').to.equal(undefined);
     const callId = header(answer, 'Call-ID')!;
-    await waitUntil(async () => !(await rtpengineCalls()).includes(callId), 10_000, 'rtpengine session deleted');
+    await waitUntil(async () => !(await rtpengineCalls(stack)).includes(callId), 10_000, 'rtpengine session deleted');
     await waitUntil(async () => (await stack.sb.db.query("SELECT 1 FROM sip_calls WHERE sip_call_id = $1 AND state = 'ended'", [callId])).rowCount === 1, 10_000, 'call record ended');
     const row = (await stack.sb.db.query('SELECT caller_kind, caller_agent_id, callee_agent_id, ringing_at IS NOT NULL AS rang FROM sip_calls WHERE sip_call_id = $1', [callId])).rows[0];
     expect(row).to.deep.equal({ caller_kind: 'agent', caller_agent_id: ann.id, callee_agent_id: ben.id, rang: true });
@@ -79,16 +43,16 @@ describe('SIP calls (INVITE routing, rtpengine, dialog events)', function () {
 
   it('a customer calls their conversation with its token (no account): it rings the serving agent; the timeline shows the call', async () => {
     const cleo = await sipAgent(stack, 'Cleo');
-    const conv = await newConversation();
-    await serve(conv.id, cleo.id);
-    const answering = await phone(cleo);
+    const conv = await newConversation(stack);
+    await serve(stack, conv.id, cleo.id);
+    const answering = await phone(stack, cleo);
     const customer = await call({ to: conv.id, from: 'customer', headers: [`X-Conversation-Token: ${conv.token}`], final: 200 });
     const agent = await answering.done;
     expect(customer.exitCode, customer.output).to.equal(0);
     expect(agent.exitCode, agent.output).to.equal(0);
     const offer = agent.received.find((m) => m.startsWith('INVITE'))!;
     expect(header(offer, 'X-Conversation-Token'), 'the token stays with us').to.equal(undefined);
-    expect(inRtpengineRange(offer)).to.equal(true);
+    expect(inRange(offer)).to.equal(true);
     await waitUntil(async () => (await stack.sb.db.query("SELECT 1 FROM conversation_events WHERE conversation_id = $1 AND kind = 'call_ended'", [conv.id])).rowCount === 1, 10_000, 'call_ended in the timeline');
     const events = (await stack.sb.db.query("SELECT kind, data FROM conversation_events WHERE conversation_id = $1 AND kind LIKE 'call_%' ORDER BY id", [conv.id])).rows;
     expect(events.map((e) => e.kind)).to.deep.equal(['call_ringing', 'call_answered', 'call_ended']);
@@ -97,10 +61,10 @@ describe('SIP calls (INVITE routing, rtpengine, dialog events)', function () {
 
   it('a customer reaches nothing else: wrong token, another conversation, an agent\'s address or an outside number → 403', async () => {
     const dora = await sipAgent(stack, 'Dora');
-    const mine = await newConversation();
-    const theirs = await newConversation();
-    await serve(mine.id, dora.id);
-    await serve(theirs.id, dora.id);
+    const mine = await newConversation(stack);
+    const theirs = await newConversation(stack);
+    await serve(stack, mine.id, dora.id);
+    await serve(stack, theirs.id, dora.id);
     const token = `X-Conversation-Token: ${mine.token}`;
     for (const to of [theirs.id, dora.username, '+15555550123', '0015555550123', 'sip-gateway']) {
       const r = await call({ to, from: 'customer', headers: [token], final: 403 });
@@ -114,12 +78,12 @@ describe('SIP calls (INVITE routing, rtpengine, dialog events)', function () {
   });
 
   it('a customer whose conversation has no agent yet, or whose agent has no phone registered, gets 480', async () => {
-    const waiting = await newConversation();
+    const waiting = await newConversation(stack);
     const r1 = await call({ to: waiting.id, from: 'customer', headers: [`X-Conversation-Token: ${waiting.token}`], final: 480 });
     expect(r1.exitCode, r1.output).to.equal(0);
     const eve = await sipAgent(stack, 'Eve');
-    const served = await newConversation();
-    await serve(served.id, eve.id);
+    const served = await newConversation(stack);
+    await serve(stack, served.id, eve.id);
     const r2 = await call({ to: served.id, from: 'customer', headers: [`X-Conversation-Token: ${served.token}`], final: 480 });
     expect(r2.exitCode, r2.output).to.equal(0);
   });
@@ -135,13 +99,13 @@ describe('SIP calls (INVITE routing, rtpengine, dialog events)', function () {
   it('CANCEL while ringing: 487 to the caller, the rtpengine session goes, the call is recorded as failed', async () => {
     const hal = await sipAgent(stack, 'Hal');
     const ida = await sipAgent(stack, 'Ida');
-    const ringing = await phone(ida, { ringOnly: true });
+    const ringing = await phone(stack, ida, { ringOnly: true });
     const caller = await call({ to: ida.username, from: hal.username, auth: { user: hal.username, password: hal.password }, final: 487, cancel: true });
     const callee = await ringing.done;
     expect(caller.exitCode, caller.output).to.equal(0);
     expect(callee.exitCode, callee.output).to.equal(0);
     const callId = header(caller.received.at(-1)!, 'Call-ID')!;
-    await waitUntil(async () => !(await rtpengineCalls()).includes(callId), 10_000, 'rtpengine session deleted');
+    await waitUntil(async () => !(await rtpengineCalls(stack)).includes(callId), 10_000, 'rtpengine session deleted');
     await waitUntil(async () => (await stack.sb.db.query("SELECT 1 FROM sip_calls WHERE sip_call_id = $1 AND state = 'failed'", [callId])).rowCount === 1, 10_000, 'call record failed');
   });
 });

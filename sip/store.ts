@@ -1,6 +1,5 @@
 // SQL for the SIP side: agents' SIP credentials and the registrations mirror.
 import type { Queryable } from '../src/db/pool.js';
-import { sipHa1 } from './digest.js';
 
 export interface SipCredentials { agentId: string; username: string; ha1: string | null; password: string | null }
 
@@ -8,12 +7,6 @@ export async function credentialsByUsername(db: Queryable, username: string): Pr
   const r = await db.query(`SELECT id AS "agentId", sip_username AS username, sip_ha1 AS ha1, sip_password AS password
     FROM agents WHERE sip_username = $1 AND deleted_at IS NULL`, [username]);
   return r.rows[0] ?? null;
-}
-
-/** Sets an agent's SIP username and password; the HA1 is derived for the realm. */
-export async function setSipCredentials(db: Queryable, agentId: string, c: { username: string; password: string; realm: string }): Promise<void> {
-  await db.query('UPDATE agents SET sip_username = $2, sip_password = $3, sip_ha1 = $4 WHERE id = $1',
-    [agentId, c.username, c.password, sipHa1(c.username, c.realm, c.password)]);
 }
 
 export interface StoredContact {

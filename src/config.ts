@@ -31,6 +31,15 @@ export interface Config {
   pgPort: number;
   defaultMaxChats: number;
   stanzaMaxBytes: number;
+  // --- Email (src/mail/) ---
+  /** smtp://user:password@host:587 or smtps://…:465; empty = admin-API settings, else .eml files. */
+  smtpUrl: string;
+  /** Envelope and From address forced on SMTP (the account's own mailbox); empty = the profile's contact email. */
+  smtpFrom: string;
+  mailQuota: number;
+  mailRetryBaseSeconds: number;
+  mailRetryMaxSeconds: number;
+  mailGiveUpHours: number;
   // Voice (SIP): see the last block of SETTINGS.
   voiceEnabled: boolean;
   /** 'embedded' spawns rtpengine and Kamailio from a generated config; 'external' uses existing ones. */
@@ -84,6 +93,13 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'pgPort', env: 'PG_PORT', kind: 'port', def: () => 5433, doc: 'Port of the embedded PostgreSQL cluster (127.0.0.1 only)' },
   { key: 'defaultMaxChats', env: 'DEFAULT_MAX_CHATS', kind: 'int', def: () => 3, doc: 'Max concurrent chats for a new agent' },
   { key: 'stanzaMaxBytes', env: 'STANZA_MAX_BYTES', kind: 'int', def: () => 65536, doc: 'Largest WebSocket frame accepted from a customer' },
+  // --- Email (src/mail/): transport, outbox retries, entitlement. Checked further by checkMail below. ---
+  { key: 'smtpUrl', env: 'SMTP_URL', kind: 'string', def: () => '', doc: 'SMTP server, `smtp://user:password@host:587` (STARTTLS when offered) or `smtps://…:465`; empty = the settings stored through the admin API, else each email is written as an `.eml` file under `DATA_DIR/mail/`' },
+  { key: 'smtpFrom', env: 'SMTP_FROM', kind: 'string', def: () => '', doc: 'Sender address forced on SMTP (many servers accept only their account\'s own address; the profile\'s contact email becomes Reply-To); empty = the room\'s or company\'s contact email' },
+  { key: 'mailQuota', env: 'MAIL_QUOTA', kind: 'int', def: () => 500, doc: 'Emails the company may send (entitlement); past it new emails are refused and the admin API says why' },
+  { key: 'mailRetryBaseSeconds', env: 'MAIL_RETRY_BASE_SECONDS', kind: 'int', def: () => 10, doc: 'First retry delay of an email the SMTP server did not take; doubles at each attempt' },
+  { key: 'mailRetryMaxSeconds', env: 'MAIL_RETRY_MAX_SECONDS', kind: 'int', def: () => 900, doc: 'Longest delay between two attempts of one email' },
+  { key: 'mailGiveUpHours', env: 'MAIL_GIVE_UP_HOURS', kind: 'int', def: () => 120, doc: 'An email still not accepted this long after it was queued is marked failed (5 days, as mail servers do)' },
 
   // ---- Voice: Kamailio (SIP) and rtpengine (media), driven from our process over evapi ----
   { key: 'voiceEnabled', env: 'VOICE_ENABLED', kind: 'bool', def: () => true, doc: 'Voice and video over SIP; `false` starts neither Kamailio nor rtpengine' },
@@ -105,6 +121,21 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'rtpenginePortMin', env: 'RTPENGINE_PORT_MIN', kind: 'port', def: () => 30000, doc: 'First UDP port for media' },
   { key: 'rtpenginePortMax', env: 'RTPENGINE_PORT_MAX', kind: 'port', def: () => 39999, doc: 'Last UDP port for media' },
 ];
+
+const MAIL_ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
+
+/** The email settings' cross-checks: an SMTP URL with an smtp(s) scheme and a host, a plain From address. */
+function checkMail(cfg: Config): void {
+  if (cfg.smtpUrl) {
+    let u: URL | null = null;
+    try { u = new URL(cfg.smtpUrl); } catch { /* reported below */ }
+    if (!u || !['smtp:', 'smtps:'].includes(u.protocol) || !u.hostname) {
+      throw new ConfigError('config: SMTP_URL (smtpUrl) must look like smtp://user:password@host:587 or smtps://host:465, got a value that does not');
+    }
+  }
+  if (cfg.smtpFrom && !MAIL_ADDRESS.test(cfg.smtpFrom)) throw new ConfigError(`config: SMTP_FROM (smtpFrom) must be an email address, got ${JSON.stringify(cfg.smtpFrom)}`);
+  if (cfg.mailRetryMaxSeconds < cfg.mailRetryBaseSeconds) throw new ConfigError('config: MAIL_RETRY_MAX_SECONDS (mailRetryMaxSeconds) must be at least MAIL_RETRY_BASE_SECONDS');
+}
 
 export class ConfigError extends Error {}
 
@@ -175,5 +206,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const doms = [cfg.xmppDomain, cfg.guestDomain, cfg.roomsDomain, cfg.deskDomain];
   if (new Set(doms).size !== doms.length) throw new ConfigError('config: XMPP_DOMAIN, XMPP_GUEST_DOMAIN, XMPP_ROOMS_DOMAIN and XMPP_DESK_DOMAIN must all differ');
+  checkMail(cfg);
   return cfg;
 }

@@ -3,7 +3,7 @@
 // alone against existing servers (XMPP_SERVER=external, DATABASE_URL).
 import { ConfigError, loadConfig } from './config.js';
 import { createLogger } from './log.js';
-import { registerAccount } from './supervisor/prosody.js';
+import { registerAccount, removeAccount } from './supervisor/prosody.js';
 import { startSwitchboard } from './app/switchboard.js';
 
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const prosodyConfig = process.env.SWITCHBOARD_PROSODY_CONFIG;
   const sb = await startSwitchboard({
     cfg, log, databaseUrl: cfg.databaseUrl, componentSecret: cfg.xmppComponentSecret,
-    accounts: prosodyConfig ? { register: (jid, pw) => registerAccount(prosodyConfig, jid, pw) } : null,
+    accounts: prosodyConfig ? { register: (jid, pw) => registerAccount(prosodyConfig, jid, pw), remove: (jid) => removeAccount(prosodyConfig, jid) } : null,
   });
   process.send?.({ ready: true });
   let stopping = false;

@@ -7,12 +7,18 @@ import { createPool, type Db } from '../db/pool.js';
 import { ensureRoom } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import { buildHttp } from '../http/app.js';
+import { MailService } from '../mail/index.js';
+import { smtpSettings } from '../db/repos/company-settings.js';
 import { MucService } from '../../components/muc/service.js';
 import { DeskService } from '../../components/desk/service.js';
 import { SipControl } from '../../sip/control.js';
 import { AgentDirectory, type AccountProvisioner } from './agents.js';
 import { Conversations } from './conversations.js';
 import { Routing } from './routing.js';
+import { Audit } from './audit.js';
+import { adminEvents, type AdminEvents, type UsageSources } from './events.js';
+import { Sessions } from './sessions.js';
+import { systemClock, type Clock } from '../core/clock.js';
 
 export interface SwitchboardOptions {
   cfg: Config;
@@ -24,11 +30,14 @@ export interface SwitchboardOptions {
   print?: (text: string) => void;
   /** Listen on cfg.httpPort (default) or not at all (0 = any free port). */
   listen?: boolean;
+  /** Time for sessions, rate limits and the audit log (tests move it by hand). */
+  clock?: Clock;
 }
 
 export interface Switchboard {
-  cfg: Config; db: Db; http: FastifyInstance; url: string;
+  cfg: Config; db: Db; http: FastifyInstance; url: string; clock: Clock; sessions: Sessions;
   agents: AgentDirectory; conversations: Conversations; routing: Routing; muc: MucService; desk: DeskService;
+  mail: MailService;
   /** Kamailio control and the SIP registry; null when voice is off. */
   sip: SipControl | null;
   close(): Promise<void>;
@@ -41,7 +50,13 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   if (applied.length) log.info(`migrations applied: ${applied.join(', ')}`);
   await ensureRoom(db, DEFAULT_ROOM_SLUG, defaultRoomSettings());
 
-  const agents = new AgentDirectory(db, cfg, o.accounts, log);
+  const clock = o.clock ?? systemClock;
+  const audit = new Audit(clock);
+  const sessions = new Sessions(db, clock);
+  const mail = new MailService({ db, cfg, log, smtp: () => smtpSettings(db) });
+  const events: AdminEvents = adminEvents(db, mail, clock, log);
+  const usage: UsageSources = { emails: async () => ({ ...(await mail.usage()) }) };
+  const agents = new AgentDirectory(db, cfg, o.accounts, log, audit);
   await agents.load();
   const xmpp = { host: cfg.xmppComponentHost, port: cfg.xmppComponentPort, secret: o.componentSecret, log };
   const muc = new MucService({ db, ...xmpp, domain: cfg.roomsDomain });
@@ -53,23 +68,28 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
     tellAgent: (jid, text) => desk.tell(jid, text),
   }, log);
   conversations.routing = routing;
+  agents.onDeleted = (a) => routing.availability(a.id, false);
 
   await agents.bootstrap(o.print ?? ((t) => process.stdout.write(t + '\n')));
   await muc.start(conversations);
   await desk.start(conversations, () => agents.jids());
   await routing.start();
-  const sip = cfg.voiceEnabled ? new SipControl({ db, cfg, log }) : null;
+  await mail.start();
+  // The supervisor passes the evapi secret of the Kamailio it started; a worker run alone needs SIP_EVAPI_SECRET.
+  if (cfg.voiceEnabled && !cfg.sipEvapiSecret) log.warn('voice: no SIP_EVAPI_SECRET, so no SIP control (calls and registrations get 503)');
+  const sip = cfg.voiceEnabled && cfg.sipEvapiSecret ? new SipControl({ db, cfg, log }) : null;
   await sip?.start();
 
-  const http = await buildHttp({ cfg, db, log, agents, conversations, routing, desk });
+  const http = await buildHttp({ cfg, db, log, clock, sessions, audit, events, usage, agents, conversations, routing, desk });
   const url = await http.listen({ host: cfg.httpHost, port: cfg.httpPort });
   log.info(`HTTP on ${url} — customer page ${cfg.publicUrl}/c/general, API docs ${cfg.publicUrl}/docs`);
 
   return {
-    cfg, db, http, url, agents, conversations, routing, muc, desk, sip,
+    cfg, db, http, url, clock, sessions, agents, conversations, routing, muc, desk, mail, sip,
     async close() {
       routing.stop();
       await sip?.stop();
+      await mail.stop();
       await http.close();
       await Promise.all([muc.stop(), desk.stop()]);
       await db.end();

@@ -14,20 +14,40 @@ import type { AgentDirectory } from '../app/agents.js';
 import type { Conversations } from '../app/conversations.js';
 import type { Routing } from '../app/routing.js';
 import type { DeskService } from '../../components/desk/service.js';
-import { registerAuth } from './auth.js';
+import type { Clock } from '../core/clock.js';
+import type { Audit } from '../app/audit.js';
+import type { AdminEvents, UsageSources } from '../app/events.js';
+import type { Sessions } from '../app/sessions.js';
+import { installAccess } from './access.js';
+import { authRoutes } from './routes/auth.js';
+import { agentRoutes } from './routes/agents.js';
 import { installErrorHandler } from './errors.js';
-import { adminRoutes } from './routes/admin.js';
+import { roomRoutes } from './routes/rooms.js';
+import { completeSchema } from './room-schema.js';
+import { conversationRoutes } from './routes/conversations.js';
+import { customerRoutes } from './routes/customers.js';
+import { auditRoutes } from './routes/audit.js';
+import { departmentRoutes } from './routes/departments.js';
+import { cannedRoutes } from './routes/canned.js';
+import { predefinedRoutes } from './routes/predefined.js';
+import { urlRouteRoutes } from './routes/url-routes.js';
+import { offlineRecipientRoutes } from './routes/offline-recipients.js';
+import { tagRoutes } from './routes/tags.js';
+import { companyRoutes } from './routes/company.js';
 import { publicRoutes } from './routes/public.js';
 import { attachWebsocketRelays, type RelayRoute } from './ws-relay.js';
 
-export interface Services { cfg: Config; db: Db; log: Logger; agents: AgentDirectory; conversations: Conversations; routing: Routing; desk: DeskService }
+export interface Services {
+  cfg: Config; db: Db; log: Logger; clock: Clock; sessions: Sessions; audit: Audit; events: AdminEvents; usage: UsageSources;
+  agents: AgentDirectory; conversations: Conversations; routing: Routing; desk: DeskService;
+}
 
 export async function buildHttp(s: Services): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024 });
   // Query strings and params arrive as text and are coerced; JSON bodies are
   // taken as sent, so ["A"] is not silently accepted where a string is due.
   const shared = readdirSync(repoPath('schemas', 'http')).filter((x) => x.endsWith('.json')).sort()
-    .map((f) => JSON.parse(readFileSync(repoPath('schemas', 'http', f), 'utf8')) as { $id: string });
+    .map((f) => completeSchema(JSON.parse(readFileSync(repoPath('schemas', 'http', f), 'utf8')) as { $id: string }));
   const makeAjv = (coerceTypes: boolean | 'array') => {
     const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
     (addFormats as unknown as (a: Ajv) => void)(ajv);
@@ -39,6 +59,7 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   for (const s of shared) app.addSchema(s);
   await app.register(swagger, {
     openapi: {
+      openapi: '3.1.0',
       info: { title: 'Switchboard API', version: '1' },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
@@ -46,11 +67,23 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   installErrorHandler(app);
+  installAccess(app, s.sessions);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   app.get('/healthz', { schema: { hide: true } }, async () => ({ ok: true }));
-  registerAuth(app, s.db);
+  authRoutes(app, s);
+  agentRoutes(app, s);
   publicRoutes(app, s);
-  adminRoutes(app, s);
+  roomRoutes(app, s);
+  conversationRoutes(app, s);
+  customerRoutes(app, s);
+  auditRoutes(app, s);
+  departmentRoutes(app, s);
+  cannedRoutes(app, s);
+  predefinedRoutes(app, s);
+  urlRouteRoutes(app, s);
+  offlineRecipientRoutes(app, s);
+  tagRoutes(app, s);
+  companyRoutes(app, s);
   const relays: RelayRoute[] = [{ path: '/xmpp-websocket', protocol: 'xmpp', upstream: s.cfg.xmppWebsocketUrl, maxBytes: s.cfg.stanzaMaxBytes }];
   if (s.cfg.voiceEnabled) relays.push({ path: '/sip-ws', protocol: 'sip', upstream: s.cfg.sipWebsocketUrl, maxBytes: s.cfg.stanzaMaxBytes });
   attachWebsocketRelays(app, relays, s.log);

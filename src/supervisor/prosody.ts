@@ -130,3 +130,9 @@ export async function registerAccount(configFile: string, jid: string, password:
   if (!user || !host) throw new Error(`not a bare JID: ${jid}`);
   await run('prosodyctl', ['--config', configFile, 'register', user, host, password]);
 }
+
+/** Removes an account from the embedded server (its sessions end). */
+export async function removeAccount(configFile: string, jid: string): Promise<void> {
+  if (!/^[^@/]+@[^@/]+$/.test(jid)) throw new Error(`not a bare JID: ${jid}`);
+  await run('prosodyctl', ['--config', configFile, 'deluser', jid]);
+}

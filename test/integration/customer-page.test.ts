@@ -65,7 +65,7 @@ describe('customer page in Chromium', function () {
   });
 
   it('flags a mandatory field left empty next to the field and does not start', async () => {
-    await stack.sb.db.query(`UPDATE rooms SET settings = jsonb_set(settings, '{form,email}', '{"hidden": false, "mandatory": true}') WHERE slug = 'general'`);
+    await stack.sb.db.query(`UPDATE rooms SET settings = jsonb_set(settings, '{form,fields,1,mandatory}', 'true') WHERE slug = 'general'`);
     const page = await browser.newPage();
     await page.goto(`${stack.cfg.publicUrl}/c/general`);
     await page.fill('input[name="name"]', 'No Mail');

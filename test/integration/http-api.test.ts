@@ -75,17 +75,19 @@ describe('HTTP API', function () {
   it('reads and updates room general; a normal agent and no token are refused', async () => {
     const get = await api('/api/v1/rooms/general', { token: admin });
     expect(get.status).to.equal(200);
-    const room = await get.json() as { url: string; settings: { strategy: string } };
+    type Field = { id: string; hidden: boolean; mandatory: boolean };
+    const room = await get.json() as { url: string; settings: { strategy: string; form: { fields: Field[] } } };
     expect(room.settings.strategy).to.equal('quickest-reply');
     expect(room.url).to.match(/\/c\/general$/);
-    const upd = await api('/api/v1/rooms/general', { method: 'PATCH', token: admin, body: { name: 'Support', form: { email: { hidden: false, mandatory: true } } } });
+    const email = (rule: Partial<Field>) => room.settings.form.fields.map((f) => (f.id === 'email' ? { ...f, ...rule } : f));
+    const upd = await api('/api/v1/rooms/general', { method: 'PATCH', token: admin, body: { name: 'Support', form: { fields: email({ mandatory: true }) } } });
     expect(upd.status).to.equal(200);
-    const pub = await (await api('/api/v1/rooms/general/public')).json() as { name: string; form: { email: { mandatory: boolean } } };
+    const pub = await (await api('/api/v1/rooms/general/public')).json() as { name: string; form: { fields: Field[] } };
     expect(pub.name).to.equal('Support');
-    expect(pub.form.email.mandatory).to.equal(true);
-    const nope = await api('/api/v1/rooms/general', { method: 'PATCH', token: admin, body: { form: { email: { hidden: true, mandatory: true } } } });
+    expect(pub.form.fields.find((f) => f.id === 'email')?.mandatory).to.equal(true);
+    const nope = await api('/api/v1/rooms/general', { method: 'PATCH', token: admin, body: { form: { fields: email({ hidden: true, mandatory: true }) } } });
     expect(nope.status).to.equal(400);
-    expect(((await nope.json()) as { field: string }).field).to.equal('form.email');
+    expect(((await nope.json()) as { field: string }).field).to.equal('form.fields.1.mandatory');
 
     const created = await (await api('/api/v1/agents', { token: admin, body: { name: 'Norm Al', password: 'normal-password' } })).json() as { agent: { jid: string } };
     const login = await (await api('/api/v1/auth/login', { body: { login: created.agent.jid, password: 'normal-password' } })).json() as { token: string };

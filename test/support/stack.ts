@@ -1,16 +1,17 @@
 // A whole Switchboard (worker side) for one suite: fresh database, the run's
 // Prosody, an HTTP port of its own. Helpers for agents and customers.
 import type { Config } from '../../src/config.js';
+import type { Clock } from '../../src/core/clock.js';
 import { createLogger, silentLogger } from '../../src/log.js';
 import { startSwitchboard, type Switchboard } from '../../src/app/switchboard.js';
-import { registerAccount } from '../../src/supervisor/prosody.js';
+import { registerAccount, removeAccount } from '../../src/supervisor/prosody.js';
 import { freshDatabase, testEnv, type TestEnv } from './env.js';
 import { freePort } from './ports.js';
 import { joinPresence, TestClient, isSelfPresence } from './xmpp.js';
 
 export interface Stack { env: TestEnv; sb: Switchboard; cfg: Config; printed: string[]; databaseUrl: string; clients: TestClient[]; stop(): Promise<void> }
 
-export async function startStack(overrides: Partial<Config> = {}, databaseUrl?: string): Promise<Stack> {
+export async function startStack(overrides: Partial<Config> = {}, databaseUrl?: string, opts: { clock?: Clock } = {}): Promise<Stack> {
   const env = await testEnv();
   const url = databaseUrl ?? (await freshDatabase(env));
   const port = await freePort();
@@ -19,8 +20,8 @@ export async function startStack(overrides: Partial<Config> = {}, databaseUrl?: 
   const log = process.env.TEST_LOG ? createLogger('debug', 'worker') : silentLogger;
   const sb = await startSwitchboard({
     cfg, log, databaseUrl: url, componentSecret: env.prosody.secret,
-    accounts: { register: (jid, pw) => registerAccount(env.prosody.paths.configFile, jid, pw) },
-    print: (t) => printed.push(t),
+    accounts: { register: (jid, pw) => registerAccount(env.prosody.paths.configFile, jid, pw), remove: (jid) => removeAccount(env.prosody.paths.configFile, jid) },
+    print: (t) => printed.push(t), clock: opts.clock,
   });
   const clients: TestClient[] = [];
   return {

@@ -10,7 +10,6 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, silentLogger } from '../../src/log.js';
 import { EmbeddedKamailio } from '../../src/supervisor/kamailio.js';
 import { EmbeddedRtpengine } from '../../src/supervisor/rtpengine.js';
-import { setSipCredentials } from '../../sip/store.js';
 import { freePort } from './ports.js';
 import { startStack, type Stack } from './stack.js';
 
@@ -76,10 +75,9 @@ export async function startVoiceStack(voice?: VoiceEnv, overrides: Partial<Confi
 }
 
 let seq = 0;
-/** An agent with SIP credentials (the XMPP account too, as every agent has one). */
-export async function sipAgent(stack: Stack, name: string, password = 'phone-password-0123'): Promise<{ id: string; username: string; password: string }> {
-  const username = `${name.toLowerCase()}${process.pid}x${++seq}`;
-  const { agent } = await stack.sb.agents.create({ name, jid: `${username}@${stack.cfg.xmppDomain}`, password: 'agent-password' });
-  await setSipCredentials(stack.sb.db, agent.id, { username, password, realm: stack.cfg.sipRealm });
-  return { id: agent.id, username, password };
+/** An agent, with the SIP info generated at its creation (and, as every agent, an XMPP account). */
+export async function sipAgent(stack: Stack, name: string): Promise<{ id: string; username: string; password: string }> {
+  const local = `${name.toLowerCase()}${process.pid}x${++seq}`;
+  const { agent, sipInfo } = await stack.sb.agents.create({ name, jid: `${local}@${stack.cfg.xmppDomain}`, password: 'agent-password' });
+  return { id: agent.id, username: sipInfo.username, password: sipInfo.password };
 }

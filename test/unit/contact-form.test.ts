@@ -1,19 +1,20 @@
 import { expect } from 'chai';
 import { customerNick, validateContact, type ContactInput } from '../../src/core/contact-form.js';
 import { AppError } from '../../src/core/errors.js';
-import { defaultRoomSettings, type FieldRule, type RoomSettings } from '../../src/core/room-settings.js';
+import { defaultRoomSettings, type RoomSettings } from '../../src/core/room-settings.js';
 
 type Field = 'name' | 'email' | 'message';
+interface FieldRule { hidden: boolean; mandatory: boolean }
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 const OPTIONAL: FieldRule = { hidden: false, mandatory: false };
 const MANDATORY: FieldRule = { hidden: false, mandatory: true };
 const HIDDEN: FieldRule = { hidden: true, mandatory: false };
 const HIDDEN_MANDATORY: FieldRule = { hidden: true, mandatory: true };
 
-/** Room settings with every field optional, except the given rules. */
+/** Room settings (the default form: name, email, message) with every field optional, except the given rules. */
 function room(rules: Partial<Record<Field, FieldRule>> = {}): RoomSettings {
   const s = defaultRoomSettings();
-  return { ...s, form: { name: OPTIONAL, email: OPTIONAL, message: OPTIONAL, ...rules } };
+  return { ...s, form: { ...s.form, fields: s.form.fields.map((f) => ({ ...f, ...OPTIONAL, ...rules[f.id as Field] })) } };
 }
 
 function expectInvalid(settings: RoomSettings, input: ContactInput, field: Field, why: string): void {
@@ -59,7 +60,7 @@ describe('contact form: validateContact', () => {
 
   it('accepts the default room form with name and message', () => {
     const out = validateContact(defaultRoomSettings(), { name: 'Ada', message: 'Hello' });
-    expect(out).to.deep.equal({ name: 'Ada', email: null, message: 'Hello' });
+    expect(out).to.deep.equal({ name: 'Ada', email: null, message: 'Hello', fields: {} });
   });
 
   it('requires the name and message in the default room form', () => {
@@ -75,7 +76,7 @@ describe('contact form: validateContact', () => {
 
   it('trims every field', () => {
     const out = validateContact(room(), { name: '  Ada Lovelace \n', email: '\tada@example.com ', message: '  hi there  ' });
-    expect(out).to.deep.equal({ name: 'Ada Lovelace', email: 'ada@example.com', message: 'hi there' });
+    expect(out).to.deep.equal({ name: 'Ada Lovelace', email: 'ada@example.com', message: 'hi there', fields: {} });
   });
 
   it('keeps inner whitespace and line breaks of the message', () => {

@@ -1,7 +1,8 @@
 import { expect } from 'chai';
 import { encodeNetstring, NetstringDecoder, NetstringError } from '../../sip/evapi/netstring.js';
 import { bdecode, bencode } from '../../sip/rtpengine/ng.js';
-import { ha1ForRequest, sipHa1 } from '../../sip/digest.js';
+import { ha1ForRequest } from '../../sip/digest.js';
+import { ha1 as sipHa1 } from '../../src/app/sip-info.js';
 import { fillTemplates } from '../../sip/kamailio/render.js';
 
 describe('evapi netstrings', () => {

@@ -1,15 +1,29 @@
 // The public REST API the page talks to (same origin).
 
-export const FIELDS = ['name', 'email', 'message'] as const;
-export type FieldName = (typeof FIELDS)[number];
+export type FieldType = 'label' | 'select' | 'text' | 'number' | 'email' | 'textarea' | 'radio' | 'checkboxes' | 'agreement' | 'attachment';
 
-export interface FieldSettings { hidden: boolean; mandatory: boolean }
+/** One field of the room's form builder, as the server sends it (visible ones only, in order). */
+export interface FormField {
+  id: string;
+  type: FieldType;
+  label: string;
+  mandatory: boolean;
+  placeholder?: string;
+  options?: string[];
+  accept?: string[];
+  maxSizeBytes?: number;
+}
+
+export interface Theme { primary: string; primaryText: string; background: string; text: string }
 
 export interface RoomPublic {
   slug: string;
   name: string;
   agentLabel: string;
-  form: Record<FieldName, FieldSettings>;
+  welcomeMessage: string;
+  open: boolean;
+  form: { theme: Theme | null; logoUrl: string | null; header: string; subHeader: string; fields: FormField[] };
+  buttons: { chat: boolean };
 }
 
 /** What the page needs to reach and leave the conversation's MUC room. */
@@ -23,7 +37,8 @@ export interface ConversationTicket {
   guestDomain: string;
 }
 
-export type ContactForm = Partial<Record<FieldName, string>>;
+/** A submission: one value per field id. */
+export type ContactForm = Record<string, string | number | boolean | string[]>;
 
 /** A refusal from the server; `field` names the form field at fault, if any. */
 export class ApiError extends Error {
@@ -37,10 +52,23 @@ const JSON_HEADERS = { 'Content-Type': 'application/json', Accept: 'application/
 export async function getRoom(slug: string): Promise<RoomPublic> {
   const res = await fetch(`/api/v1/rooms/${encodeURIComponent(slug)}/public`, { headers: { Accept: 'application/json' } });
   if (!res.ok) throw await toError(res);
-  const room = await res.json() as RoomPublic;
-  // A field the server leaves out is shown and optional, never a crash.
-  const form = Object.fromEntries(FIELDS.map((f) => [f, { hidden: room.form?.[f]?.hidden === true, mandatory: room.form?.[f]?.mandatory === true }]));
-  return { ...room, form: form as RoomPublic['form'] };
+  return asRoom(await res.json() as Partial<RoomPublic>);
+}
+
+const TYPES: readonly string[] = ['label', 'select', 'text', 'number', 'email', 'textarea', 'radio', 'checkboxes', 'agreement', 'attachment'];
+const str = (v: unknown, d = ''): string => (typeof v === 'string' ? v : d);
+
+/** Whatever the server leaves out takes a harmless default, never a crash. */
+function asRoom(r: Partial<RoomPublic>): RoomPublic {
+  const form = (r.form ?? {}) as Partial<RoomPublic['form']>;
+  const fields = (Array.isArray(form.fields) ? form.fields : [])
+    .filter((f): f is FormField => typeof f?.id === 'string' && TYPES.includes(f.type))
+    .map((f) => ({ ...f, label: str(f.label, f.id), mandatory: f.mandatory === true, options: Array.isArray(f.options) ? f.options.filter((o) => typeof o === 'string') : undefined }));
+  return {
+    slug: str(r.slug), name: str(r.name, 'Chat'), agentLabel: str(r.agentLabel, 'Agent'), welcomeMessage: str(r.welcomeMessage), open: r.open !== false,
+    form: { theme: form.theme ?? null, logoUrl: typeof form.logoUrl === 'string' ? form.logoUrl : null, header: str(form.header), subHeader: str(form.subHeader), fields },
+    buttons: { chat: r.buttons?.chat !== false },
+  };
 }
 
 export async function createConversation(slug: string, form: ContactForm): Promise<ConversationTicket> {

@@ -1,6 +1,6 @@
 // Entry point of the customer page /c/<room-slug>: load the room, then show
 // its contact form, or rejoin the conversation this tab already started.
-import { ApiError, createConversation, getRoom, type ConversationTicket, type RoomPublic } from './api.js';
+import { ApiError, createConversation, getRoom, type ConversationTicket, type RoomPublic, type Theme } from './api.js';
 import { Conversation } from './conversation.js';
 import { h } from './dom.js';
 import { FormView } from './form-view.js';
@@ -25,6 +25,18 @@ let titleBase = document.title;
 let unread = 0;
 
 function show(view: HTMLElement): void { content.replaceChildren(view); }
+
+/** The page's look as it ships; a room keeping it also keeps the visitor's light or dark preference. */
+const STOCK_THEME: Theme = { primary: '#2563eb', primaryText: '#ffffff', background: '#eef1f6', text: '#111827' };
+
+function applyTheme(theme: Theme | null): void {
+  if (!theme) return;
+  const same = (Object.keys(STOCK_THEME) as Array<keyof Theme>).every((k) => theme[k]?.toLowerCase() === STOCK_THEME[k]);
+  if (same) return;
+  const colour = (v: unknown) => (typeof v === 'string' && /^#[0-9a-f]{3}([0-9a-f]{3})?$/i.test(v) ? v : null);
+  const vars: Array<[string, string | null]> = [['--accent', colour(theme.primary)], ['--accent-text', colour(theme.primaryText)], ['--bg', colour(theme.background)], ['--text', colour(theme.text)]];
+  for (const [name, value] of vars) if (value) document.documentElement.style.setProperty(name, value);
+}
 
 function message(text: string, action?: { label: string; run: () => void }): HTMLElement {
   const box = h('section', { class: 'card message', role: 'alert' }, h('p', {}, text));
@@ -79,7 +91,9 @@ async function start(): Promise<void> {
   }
   titleBase = strings.pageTitle(room.name);
   document.title = titleBase;
-  heading.textContent = room.name;
+  heading.textContent = room.form.header || room.name;
+  if (room.form.logoUrl) heading.before(h('img', { class: 'logo', src: room.form.logoUrl, alt: '' }));
+  applyTheme(room.form.theme);
   const ticket = loadTicket(slug);
   if (ticket) showChat(slug, room, ticket);
   else showForm(slug, room);

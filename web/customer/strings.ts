@@ -13,13 +13,18 @@ export const strings = {
 
   // Contact form
   formIntro: 'Tell us how we can help and we will connect you with someone.',
-  fieldLabels: { name: 'Your name', email: 'Email', message: 'How can we help?' },
+  closedNow: 'We are outside our working hours, so an answer may take longer than usual.',
+  chooseOne: 'Choose…',
+  attachmentsInChat: 'you can send files once the chat has started.',
+  chatUnavailable: 'Chat is not offered here at the moment.',
   requiredMark: '*',
   requiredHint: 'Fields marked * are required.',
   start: 'Start chat',
   starting: 'Starting…',
   errRequired: 'This field is required.',
   errEmail: 'Please enter a valid email address.',
+  errNumber: 'Please enter a number.',
+  errAgree: 'Please tick this box to continue.',
   errTooLong: (max: number) => `Please keep this under ${max} characters.`,
   startFailed: 'The chat could not be started. Please try again.',
 

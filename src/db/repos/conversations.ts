@@ -5,13 +5,13 @@ export type ConversationStatus = 'queued' | 'active' | 'closed';
 export interface Conversation {
   id: string; roomId: string; mucNode: string; status: ConversationStatus; disposition: string | null;
   customerName: string; customerEmail: string | null; firstMessage: string | null;
-  roomPassword: string; agentId: string | null;
+  roomPassword: string; agentId: string | null; customerId: string | null; departmentId: string | null;
   createdAt: Date; customerJoinedAt: Date | null; acceptedAt: Date | null; closedAt: Date | null; closedBy: string | null;
 }
 
 const COLS = `id, room_id AS "roomId", muc_node AS "mucNode", status, disposition,
   customer_name AS "customerName", customer_email AS "customerEmail", first_message AS "firstMessage",
-  room_password AS "roomPassword", agent_id AS "agentId", created_at AS "createdAt",
+  room_password AS "roomPassword", agent_id AS "agentId", customer_id AS "customerId", department_id AS "departmentId", created_at AS "createdAt",
   customer_joined_at AS "customerJoinedAt", accepted_at AS "acceptedAt", closed_at AS "closedAt", closed_by AS "closedBy"`;
 
 export interface NewConversation {
@@ -19,9 +19,14 @@ export interface NewConversation {
   form: Record<string, unknown>; roomPassword: string; customerTokenHash: string;
 }
 
+/** Inserts a conversation and links its customer: the one with that email, or a new one. */
 export async function insertConversation(db: Queryable, c: NewConversation): Promise<Conversation> {
-  const r = await db.query(`INSERT INTO conversations (room_id, muc_node, customer_name, customer_email, first_message, form, room_password, customer_token_hash)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING ${COLS}`,
+  const r = await db.query(`WITH cust AS (
+      INSERT INTO customers (name, email) VALUES ($3, $4)
+      ON CONFLICT ((lower(email))) WHERE email IS NOT NULL DO UPDATE SET updated_at = now()
+      RETURNING id)
+    INSERT INTO conversations (room_id, muc_node, customer_name, customer_email, first_message, form, room_password, customer_token_hash, customer_id)
+    SELECT $1, $2, $3, $4, $5, $6, $7, $8, cust.id FROM cust RETURNING ${COLS}`,
   [c.roomId, c.mucNode, c.customerName, c.customerEmail, c.firstMessage, c.form, c.roomPassword, c.customerTokenHash]);
   return r.rows[0];
 }

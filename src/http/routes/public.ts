@@ -6,7 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { roomBySlug } from '../../db/repos/rooms.js';
 import type { ContactInput } from '../../core/contact-form.js';
+import { publicRoom } from '../../core/room-public.js';
 import type { Services } from '../app.js';
+import { PUBLIC } from '../access.js';
 import { repoPath } from '../../paths.js';
 
 const SLUG = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
@@ -15,21 +17,21 @@ const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', cs
 
 export function publicRoutes(app: FastifyInstance, s: Services): void {
   app.get<{ Params: { slug: string } }>('/api/v1/rooms/:slug/public', {
+    config: PUBLIC,
     schema: {
-      tags: ['customer'], summary: "A room's settings the customer page needs",
+      tags: ['customer'], summary: 'What the customer page and the widget need from a room: look, visible form fields, buttons, labels, open now',
       params: { type: 'object', properties: { slug: SLUG }, required: ['slug'] },
-      response: {
-        200: { type: 'object', properties: { slug: { type: 'string' }, name: { type: 'string' }, agentLabel: { type: 'string' }, form: { type: 'object', properties: { name: { $ref: 'FieldRule#' }, email: { $ref: 'FieldRule#' }, message: { $ref: 'FieldRule#' } } } } },
-        404: { $ref: 'Error#' },
-      },
+      response: { 200: { $ref: 'RoomPublic#' }, 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } },
     },
-  }, async (req) => {
+  }, async (req, reply) => {
     const room = await roomBySlug(s.db, req.params.slug);
     if (!room) throw new AppError('not_found', `slug: there is no room "${req.params.slug}"`, 'slug');
-    return { slug: room.slug, name: room.settings.name, agentLabel: room.settings.agentLabel, form: room.settings.form };
+    // "open" follows the clock: a cache would show yesterday's answer.
+    return reply.header('cache-control', 'no-store').send(publicRoom(room, s.clock.now()));
   });
 
   app.post<{ Params: { slug: string }; Body: ContactInput }>('/api/v1/rooms/:slug/conversations', {
+    config: PUBLIC,
     schema: {
       tags: ['customer'], summary: "Start a conversation from the room's contact form",
       params: { type: 'object', properties: { slug: SLUG }, required: ['slug'] },
@@ -39,6 +41,7 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
   }, async (req, reply) => reply.code(201).send(await s.conversations.start(req.params.slug, req.body ?? {})));
 
   app.post<{ Params: { id: string } }>('/api/v1/conversations/:id/end', {
+    config: PUBLIC,
     schema: {
       tags: ['customer'], summary: 'The customer ends their conversation (bearer = the customer token)',
       params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },

@@ -85,6 +85,8 @@ export interface CallFlow {
   final: number;
   /** Send CANCEL after the 180 instead of waiting for an answer. */
   cancel?: boolean;
+  /** Once answered, wait for the callee's BYE instead of sending one. */
+  calleeHangsUp?: boolean;
 }
 
 /** A caller: INVITE (digest on 407), then ACK and BYE along the route set. */
@@ -147,6 +149,17 @@ Max-Forwards: 70
 Content-Length: 0
 
 ]]></send>`, '  <recv response="200"/>', '  <recv response="487"/>', ackNon2xx(cseq));
+  } else if (f.final === 200 && f.calleeHangsUp) {
+    steps.push('  <recv response="180" optional="true"/>', '  <recv response="200" rrs="true"/>', inDialog('ACK', cseq), '  <recv request="BYE"/>', `  <send><![CDATA[
+SIP/2.0 200 OK
+[last_Via:]
+[last_From:]
+[last_To:]
+[last_Call-ID:]
+[last_CSeq:]
+Content-Length: 0
+
+]]></send>`);
   } else if (f.final === 200) {
     steps.push('  <recv response="180" optional="true"/>', '  <recv response="200" rrs="true"/>', inDialog('ACK', cseq), '  <pause milliseconds="200"/>', inDialog('BYE', cseq + 1), '  <recv response="200"/>');
   } else {

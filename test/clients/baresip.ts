@@ -3,7 +3,7 @@
 // answers calls by itself, plays a 440 Hz sine as its microphone.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createConnection, type Socket } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeNetstring, NetstringDecoder } from '../../sip/evapi/netstring.js';
@@ -35,7 +35,8 @@ export class Baresip {
 
   static async start(o: BaresipOptions): Promise<Baresip> {
     const dir = mkdtempSync(join(tmpdir(), 'switchboard-baresip-'));
-    const [sipPort, ctrlPort] = [await freePort(), await freePort()];
+    // baresip also opens a TLS listener on the SIP port + 1.
+    const [sipPort, ctrlPort] = [await freePortPair(), await freePort()];
     writeFileSync(join(dir, 'config'), [
       'poll_method epoll', `sip_listen 127.0.0.1:${sipPort}`, 'net_interface 127.0.0.1', 'sip_trans_def udp',
       'audio_source ausine,440', 'audio_player aufile,/dev/null', 'ausrc_srate 48000', 'ausrc_channels 2',
@@ -99,4 +100,21 @@ export class Baresip {
     this.ctrl.destroy();
     if (!process.env.KEEP_TEST_DIRS) rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** A free port whose next port is free too (on 127.0.0.1, TCP and UDP alike as far as we can tell). */
+async function freePortPair(): Promise<number> {
+  for (let i = 0; i < 50; i++) {
+    const p = await freePort();
+    if (p < 65535 && await tcpFree(p + 1)) return p;
+  }
+  throw new Error('no two adjacent free ports');
+}
+
+function tcpFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
+  });
 }

@@ -4,7 +4,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { customerNick, validateContact, type ContactInput } from '../core/contact-form.js';
-import { AppError } from '../core/errors.js';
+import { AppError, invalid } from '../core/errors.js';
+import { routingSettings } from '../db/repos/company-settings.js';
+import { departmentsForVisitors } from '../db/repos/departments.js';
 import { offerReason, offerText, texts } from '../core/texts.js';
 import type { Db } from '../db/pool.js';
 import { addEvent, closeConversation, conversationById, customerTokenMatches, insertConversation, markCustomerJoined, type Conversation } from '../db/repos/conversations.js';
@@ -26,6 +28,8 @@ import { secret, sha256 } from './secrets.js';
 export interface StartedConversation { id: string; roomJid: string; password: string; nick: string; customerToken: string; websocketPath: string; guestDomain: string }
 
 export class Conversations implements MucHooks, DeskHooks {
+  /** Called when an agent becomes available (the email alerts of waiting customers). */
+  onAgentAvailable: () => Promise<void> = async () => {};
   routing!: Routing;
 
   constructor(private readonly deps: { db: Db; cfg: Config; log: Logger; agents: AgentDirectory; muc: MucService; desk: DeskService }) {}
@@ -35,12 +39,14 @@ export class Conversations implements MucHooks, DeskHooks {
   async start(slug: string, input: ContactInput): Promise<StartedConversation> {
     const room = await roomBySlug(this.db, slug);
     if (!room) throw new AppError('not_found', `room: there is no room "${slug}"`, 'slug');
-    const contact = validateContact(room.settings, input);
+    const { departmentId, ...answers } = input;
+    const department = await this.departmentChoice(departmentId);
+    const contact = validateContact(room.settings, answers);
     const password = secret(20);
     const customerToken = secret(32);
     const conv = await insertConversation(this.db, {
       roomId: room.id, mucNode: `c-${randomUUID().replace(/-/g, '').slice(0, 20)}`, customerName: contact.name,
-      customerEmail: contact.email, firstMessage: contact.message, form: { ...contact }, roomPassword: password, customerTokenHash: sha256(customerToken),
+      customerEmail: contact.email, firstMessage: contact.message, form: { ...contact }, roomPassword: password, customerTokenHash: sha256(customerToken), departmentId: department,
     });
     const nick = customerNick(contact.name);
     if (contact.message) {
@@ -52,6 +58,15 @@ export class Conversations implements MucHooks, DeskHooks {
   }
 
   /** The customer's "End chat": authorised by the token given at start. */
+  /** The department a visitor chose (seed 004), when the company routes by department. */
+  private async departmentChoice(v: unknown): Promise<string | null> {
+    if (v === undefined || v === null || v === '') return null;
+    if (!(await routingSettings(this.db)).departmentRouting) throw invalid('departmentId', 'this company does not route by department');
+    if (typeof v !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v)) throw invalid('departmentId', 'must be the id of one of the departments offered');
+    if (!(await departmentsForVisitors(this.db)).some((d) => d.id === v.toLowerCase())) throw invalid('departmentId', 'must be the id of one of the departments offered');
+    return v.toLowerCase();
+  }
+
   async endByCustomer(id: string, token: string): Promise<void> {
     if (!/^[0-9a-f-]{36}$/.test(id) || !(await customerTokenMatches(this.db, id, sha256(token)))) throw new AppError('not_found', 'conversation: not found or wrong token', 'id');
     const conv = (await conversationById(this.db, id))!;
@@ -149,6 +164,7 @@ export class Conversations implements MucHooks, DeskHooks {
   availability(bare: string, available: boolean): void {
     const agent = this.deps.agents.byJid(bare);
     if (agent) void this.routing.availability(agent.id, available);
+    if (agent && available) void this.onAgentAvailable().catch((e: Error) => this.deps.log.error(`after availability: ${e.stack}`));
   }
 
   async deskCommand(bare: string, text: string): Promise<string | null> {

@@ -18,6 +18,7 @@ import { Routing } from './routing.js';
 import { Audit } from './audit.js';
 import { adminEvents, type AdminEvents, type UsageSources } from './events.js';
 import { Sessions } from './sessions.js';
+import { OfflineDesk } from './offline.js';
 import { systemClock, type Clock } from '../core/clock.js';
 
 export interface SwitchboardOptions {
@@ -37,7 +38,7 @@ export interface SwitchboardOptions {
 export interface Switchboard {
   cfg: Config; db: Db; http: FastifyInstance; url: string; clock: Clock; sessions: Sessions;
   agents: AgentDirectory; conversations: Conversations; routing: Routing; muc: MucService; desk: DeskService;
-  mail: MailService;
+  mail: MailService; offline: OfflineDesk;
   /** Kamailio control and the SIP registry; null when voice is off. */
   sip: SipControl | null;
   close(): Promise<void>;
@@ -69,6 +70,8 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   }, log);
   conversations.routing = routing;
   agents.onDeleted = (a) => routing.availability(a.id, false);
+  const offline = new OfflineDesk({ db, cfg, log, clock, mail, conversations });
+  conversations.onAgentAvailable = () => offline.agentAvailable(true);
 
   await agents.bootstrap(o.print ?? ((t) => process.stdout.write(t + '\n')));
   await muc.start(conversations);
@@ -80,12 +83,12 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   const sip = cfg.voiceEnabled && cfg.sipEvapiSecret ? new SipControl({ db, cfg, log }) : null;
   await sip?.start();
 
-  const http = await buildHttp({ cfg, db, log, clock, sessions, audit, events, usage, agents, conversations, routing, desk });
+  const http = await buildHttp({ cfg, db, log, clock, sessions, audit, events, usage, agents, conversations, routing, desk, mail, offline });
   const url = await http.listen({ host: cfg.httpHost, port: cfg.httpPort });
   log.info(`HTTP on ${url} — customer page ${cfg.publicUrl}/c/general, API docs ${cfg.publicUrl}/docs`);
 
   return {
-    cfg, db, http, url, clock, sessions, agents, conversations, routing, muc, desk, mail, sip,
+    cfg, db, http, url, clock, sessions, agents, conversations, routing, muc, desk, mail, offline, sip,
     async close() {
       routing.stop();
       await sip?.stop();

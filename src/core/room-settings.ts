@@ -110,6 +110,8 @@ export interface RoomSettings {
   buttons: { chat: boolean; email: boolean; voice: boolean; video: boolean };
   /** While nobody answers: may the customer leave an email message, add an email alert. */
   interactions: { leaveEmail: boolean; addAlert: boolean };
+  /** Offline messages (notes) are also forwarded to this address (seed 002 "Forward Offline"). */
+  offline: { forwardAddress: string | null };
   hours: WorkingHours;
   /** Used in emails to customers; null = the company's. */
   publicProfile: { companyName: string | null; contactEmail: string | null };
@@ -169,6 +171,7 @@ export function defaultRoomSettings(): RoomSettings {
     },
     buttons: { chat: true, email: false, voice: false, video: false },
     interactions: { leaveEmail: true, addAlert: false },
+    offline: { forwardAddress: null },
     hours: defaultHours(),
     publicProfile: { companyName: null, contactEmail: null },
     actions: { customer: defaultActionButtons(), agent: defaultActionButtons() },

@@ -27,6 +27,9 @@ import { completeSchema } from './room-schema.js';
 import { conversationRoutes } from './routes/conversations.js';
 import { customerRoutes } from './routes/customers.js';
 import { auditRoutes } from './routes/audit.js';
+import { offlineRoutes } from './routes/offline.js';
+import type { OfflineDesk } from '../app/offline.js';
+import type { MailService } from '../mail/index.js';
 import { departmentRoutes } from './routes/departments.js';
 import { cannedRoutes } from './routes/canned.js';
 import { predefinedRoutes } from './routes/predefined.js';
@@ -40,6 +43,7 @@ import { attachWebsocketRelays, type RelayRoute } from './ws-relay.js';
 export interface Services {
   cfg: Config; db: Db; log: Logger; clock: Clock; sessions: Sessions; audit: Audit; events: AdminEvents; usage: UsageSources;
   agents: AgentDirectory; conversations: Conversations; routing: Routing; desk: DeskService;
+  mail: MailService; offline: OfflineDesk;
 }
 
 export async function buildHttp(s: Services): Promise<FastifyInstance> {
@@ -77,6 +81,7 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   conversationRoutes(app, s);
   customerRoutes(app, s);
   auditRoutes(app, s);
+  offlineRoutes(app, s);
   departmentRoutes(app, s);
   cannedRoutes(app, s);
   predefinedRoutes(app, s);

@@ -20,6 +20,10 @@ const EXAMPLES: Record<string, Record<string, unknown>> = {
   'PATCH /api/v1/rooms/:slug': { name: 'General', offerTimeoutSeconds: 30, form: { theme: { primary: '#123456' } }, hours: { timeZone: 'Europe/Paris' } },
   'POST /api/v1/rooms': { slug: 'fuzz-room', settings: { name: 'Fuzz', ringLimit: 2 } },
   'POST /api/v1/rooms/:slug/conversations': { name: 'Fuzz Customer', email: 'c@example.com', message: 'hello' },
+  'POST /api/v1/rooms/:slug/notes': { name: 'Fuzz Note', email: 'n@example.com', message: 'call me' },
+  'POST /api/v1/conversations/:id/replies': { text: 'an answer' },
+  'POST /api/v1/conversations/:id/transcript': { email: 't@example.com' },
+  'POST /api/v1/conversations/:id/alert': { email: 'a@example.com' },
 };
 
 /** Percent-encodes; a lone surrogate becomes the raw bytes of one, which the server must refuse cleanly. */

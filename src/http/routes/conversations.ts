@@ -19,7 +19,7 @@ export function conversationRoutes(app: FastifyInstance, s: Services): void {
     schema: {
       tags: ['conversations'], summary: 'Conversations, newest first (filter by status, room, agent, customer, department, tag, time). Normal operators see their own only.',
       querystring: listQuery({
-        status: { type: 'string', enum: ['queued', 'active', 'closed'] }, roomId: UUID, agentId: UUID, customerId: UUID, departmentId: UUID, tagId: UUID,
+        status: { type: 'string', enum: ['queued', 'active', 'closed'] }, channel: { type: 'string', enum: ['chat', 'note'] }, roomId: UUID, agentId: UUID, customerId: UUID, departmentId: UUID, tagId: UUID,
         from: { ...TIME, description: 'created at or after' }, to: { ...TIME, description: 'created before' },
       }),
       response: { 200: listOf('Conversation'), ...ERRORS },

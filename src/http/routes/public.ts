@@ -9,6 +9,8 @@ import type { ContactInput } from '../../core/contact-form.js';
 import { publicRoom } from '../../core/room-public.js';
 import type { Services } from '../app.js';
 import { PUBLIC } from '../access.js';
+import { routingSettings } from '../../db/repos/company-settings.js';
+import { departmentsForVisitors } from '../../db/repos/departments.js';
 import { repoPath } from '../../paths.js';
 
 const SLUG = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
@@ -27,7 +29,8 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
     const room = await roomBySlug(s.db, req.params.slug);
     if (!room) throw new AppError('not_found', `slug: there is no room "${req.params.slug}"`, 'slug');
     // "open" follows the clock: a cache would show yesterday's answer.
-    return reply.header('cache-control', 'no-store').send(publicRoom(room, s.clock.now()));
+    const departments = (await routingSettings(s.db)).departmentRouting ? await departmentsForVisitors(s.db) : [];
+    return reply.header('cache-control', 'no-store').send({ ...publicRoom(room, s.clock.now()), departments });
   });
 
   app.post<{ Params: { slug: string }; Body: ContactInput }>('/api/v1/rooms/:slug/conversations', {

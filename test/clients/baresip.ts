@@ -60,7 +60,11 @@ export class Baresip {
       if (!ctrl) await new Promise((r) => setTimeout(r, 50));
       if (proc.exitCode !== null) break;
     }
-    if (!ctrl) { proc.kill('SIGKILL'); throw new Error(`baresip did not open ctrl_tcp:\n${output.join('')}`); }
+    if (!ctrl) {
+      proc.kill('SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+      throw new Error(`baresip did not open ctrl_tcp:\n${output.join('')}`);
+    }
     return new Baresip(proc, ctrl, dir, output);
   }
 

@@ -40,6 +40,28 @@ export interface Config {
   mailRetryBaseSeconds: number;
   mailRetryMaxSeconds: number;
   mailGiveUpHours: number;
+  // Voice (SIP): see the last block of SETTINGS.
+  voiceEnabled: boolean;
+  /** 'embedded' spawns rtpengine and Kamailio from a generated config; 'external' uses existing ones. */
+  sipServer: 'embedded' | 'external';
+  sipDomain: string;
+  /** Digest realm; an agent's HA1 is md5(username:realm:password). */
+  sipRealm: string;
+  sipInterface: string;
+  sipPort: number;
+  sipWsPort: number;
+  /** Upstream of /sip-ws; derived from sipWsPort when embedded. */
+  sipWebsocketUrl: string;
+  sipEvapiHost: string;
+  sipEvapiPort: number;
+  sipEvapiSecret: string;
+  sipAuthMaxFailures: number;
+  sipBanSeconds: number;
+  sipFloodLimit: number;
+  rtpengineInterface: string;
+  rtpengineNgPort: number;
+  rtpenginePortMin: number;
+  rtpenginePortMax: number;
 }
 
 type Kind = 'string' | 'port' | 'int' | 'bool' | 'url' | 'domain' | readonly string[];
@@ -78,6 +100,26 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'mailRetryBaseSeconds', env: 'MAIL_RETRY_BASE_SECONDS', kind: 'int', def: () => 10, doc: 'First retry delay of an email the SMTP server did not take; doubles at each attempt' },
   { key: 'mailRetryMaxSeconds', env: 'MAIL_RETRY_MAX_SECONDS', kind: 'int', def: () => 900, doc: 'Longest delay between two attempts of one email' },
   { key: 'mailGiveUpHours', env: 'MAIL_GIVE_UP_HOURS', kind: 'int', def: () => 120, doc: 'An email still not accepted this long after it was queued is marked failed (5 days, as mail servers do)' },
+
+  // ---- Voice: Kamailio (SIP) and rtpengine (media), driven from our process over evapi ----
+  { key: 'voiceEnabled', env: 'VOICE_ENABLED', kind: 'bool', def: () => true, doc: 'Voice and video over SIP; `false` starts neither Kamailio nor rtpengine' },
+  { key: 'sipServer', env: 'SIP_SERVER', kind: ['embedded', 'external'], def: () => 'embedded', doc: '`embedded` spawns rtpengine and Kamailio; `external` uses an existing Kamailio running our config' },
+  { key: 'sipDomain', env: 'SIP_DOMAIN', kind: 'domain', def: (c) => c.xmppDomain, doc: 'SIP domain: agents register as username@SIP_DOMAIN' },
+  { key: 'sipRealm', env: 'SIP_REALM', kind: 'domain', def: (c) => c.sipDomain, doc: 'Digest realm; agents\' HA1 = md5(username:realm:password)' },
+  { key: 'sipInterface', env: 'SIP_INTERFACE', kind: 'string', def: () => '127.0.0.1', doc: 'Address the embedded Kamailio listens on for SIP phones (UDP and TCP)' },
+  { key: 'sipPort', env: 'SIP_PORT', kind: 'port', def: () => 5060, doc: 'SIP port for phones (UDP and TCP)' },
+  { key: 'sipWsPort', env: 'SIP_WS_PORT', kind: 'port', def: () => 5066, doc: 'Kamailio\'s SIP-over-WebSocket port (127.0.0.1; browsers use /sip-ws on the HTTP origin)' },
+  { key: 'sipWebsocketUrl', env: 'SIP_WEBSOCKET_URL', kind: 'url', def: (c) => `ws://127.0.0.1:${c.sipWsPort}`, doc: 'Upstream that /sip-ws is relayed to' },
+  { key: 'sipEvapiHost', env: 'SIP_EVAPI_HOST', kind: 'string', def: () => '127.0.0.1', doc: 'Where Kamailio\'s evapi listens (our process connects to it)' },
+  { key: 'sipEvapiPort', env: 'SIP_EVAPI_PORT', kind: 'port', def: () => 8448, doc: 'evapi port' },
+  { key: 'sipEvapiSecret', env: 'SIP_EVAPI_SECRET', kind: 'string', def: () => '', doc: 'Secret our process proves on evapi; generated into the data dir when embedded' },
+  { key: 'sipAuthMaxFailures', env: 'SIP_AUTH_MAX_FAILURES', kind: 'int', def: () => 10, doc: 'Failed digest attempts from one address before it is banned' },
+  { key: 'sipBanSeconds', env: 'SIP_BAN_SECONDS', kind: 'int', def: () => 900, doc: 'How long a ban lasts (and the window failures are counted over)' },
+  { key: 'sipFloodLimit', env: 'SIP_FLOOD_LIMIT', kind: 'int', def: () => 200, doc: 'SIP requests per 2 s from one address above which they are dropped' },
+  { key: 'rtpengineInterface', env: 'RTPENGINE_INTERFACE', kind: 'string', def: () => '127.0.0.1', doc: 'Address the embedded rtpengine relays media on' },
+  { key: 'rtpengineNgPort', env: 'RTPENGINE_NG_PORT', kind: 'port', def: () => 2223, doc: 'rtpengine control (ng) port, 127.0.0.1' },
+  { key: 'rtpenginePortMin', env: 'RTPENGINE_PORT_MIN', kind: 'port', def: () => 30000, doc: 'First UDP port for media' },
+  { key: 'rtpenginePortMax', env: 'RTPENGINE_PORT_MAX', kind: 'port', def: () => 39999, doc: 'Last UDP port for media' },
 ];
 
 const MAIL_ADDRESS = /^[^\s@<>",;]+@[^\s@<>",;]+\.[^\s@<>",;]+$/;
@@ -155,6 +197,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const cfg = c as Config;
   if (cfg.xmppServer === 'external' && !cfg.xmppComponentSecret) {
     throw new ConfigError('config: XMPP_COMPONENT_SECRET (xmppComponentSecret) is required when XMPP_SERVER=external');
+  }
+  if (cfg.voiceEnabled && cfg.sipServer === 'external' && !cfg.sipEvapiSecret) {
+    throw new ConfigError('config: SIP_EVAPI_SECRET (sipEvapiSecret) is required when SIP_SERVER=external');
+  }
+  if (cfg.rtpenginePortMin >= cfg.rtpenginePortMax) {
+    throw new ConfigError(`config: RTPENGINE_PORT_MIN (rtpenginePortMin) must be below RTPENGINE_PORT_MAX, got ${cfg.rtpenginePortMin}-${cfg.rtpenginePortMax}`);
   }
   const doms = [cfg.xmppDomain, cfg.guestDomain, cfg.roomsDomain, cfg.deskDomain];
   if (new Set(doms).size !== doms.length) throw new ConfigError('config: XMPP_DOMAIN, XMPP_GUEST_DOMAIN, XMPP_ROOMS_DOMAIN and XMPP_DESK_DOMAIN must all differ');

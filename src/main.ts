@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `switchboard`: the supervisor. Starts what the config says is ours —
-// PostgreSQL (unless DATABASE_URL), Prosody (unless XMPP_SERVER=external) —
+// PostgreSQL (unless DATABASE_URL), Prosody (unless XMPP_SERVER=external),
+// rtpengine then Kamailio (when voice is on, unless SIP_SERVER=external) —
 // then the worker, restarts what crashes, and on SIGINT/SIGTERM stops all in
 // reverse order (no orphans, no stale pid files).
 import { mkdirSync } from 'node:fs';
@@ -11,6 +12,8 @@ import { createLogger } from './log.js';
 import { SupervisedChild, tcpReady } from './supervisor/child.js';
 import { EmbeddedPostgres } from './supervisor/postgres.js';
 import { EmbeddedProsody } from './supervisor/prosody.js';
+import { EmbeddedKamailio } from './supervisor/kamailio.js';
+import { EmbeddedRtpengine } from './supervisor/rtpengine.js';
 
 async function main(): Promise<void> {
   let cfg: Config;
@@ -54,6 +57,20 @@ async function main(): Promise<void> {
       log.info(`Prosody ready: agents connect to ${cfg.xmppDomain} on port ${cfg.xmppC2sPort}`);
     }
     env.XMPP_COMPONENT_SECRET = secret;
+    if (cfg.voiceEnabled && cfg.sipServer === 'embedded') {
+      // rtpengine first: Kamailio gives up on an rtpengine missing at its start-up probe.
+      const rtpengine = new EmbeddedRtpengine(cfg, log);
+      stops.push(() => rtpengine.stop());
+      rtpengine.child.onFailure = () => void stopAll(1);
+      await rtpengine.start();
+      log.info(`rtpengine ready: control on 127.0.0.1:${cfg.rtpengineNgPort}, media ports ${cfg.rtpenginePortMin}-${cfg.rtpenginePortMax}`);
+      const kamailio = new EmbeddedKamailio(cfg, log);
+      stops.push(() => kamailio.stop());
+      kamailio.child.onFailure = () => void stopAll(1);
+      await kamailio.start();
+      env.SIP_EVAPI_SECRET = kamailio.secret;
+      log.info(`Kamailio ready: SIP phones register as user@${cfg.sipDomain} at ${cfg.sipInterface}:${cfg.sipPort} (UDP/TCP); browsers use ${cfg.publicUrl.replace(/^http/, 'ws')}/sip-ws`);
+    }
     const worker = new SupervisedChild({
       name: 'worker', command: process.execPath, args: [fileURLToPath(new URL('./worker.js', import.meta.url))], env,
       ready: tcpReady(cfg.httpHost === '0.0.0.0' ? '127.0.0.1' : cfg.httpHost, cfg.httpPort), readyTimeoutMs: 60_000,

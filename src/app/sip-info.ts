@@ -13,19 +13,18 @@ export interface SipInfo {
 
 export const ha1 = (username: string, realm: string, password: string) => createHash('md5').update(`${username}:${realm}:${password}`).digest('hex');
 
-export function sipDomain(cfg: Config): string { return cfg.xmppDomain; }
-const sipPort = 5060;
+export function sipDomain(cfg: Config): string { return cfg.sipDomain; }
 
-/** New credentials for an operator whose JID local part is `local`. */
+/** New credentials for an operator whose JID local part is `local`; the HA1 is for the registrar's realm. */
 export function newSipSecrets(cfg: Config, local: string): SipSecrets {
   const username = local.replace(/[^a-z0-9._-]/g, '') || 'agent';
   const password = secret(20);
-  return { username, password, ha1: ha1(username, sipDomain(cfg), password) };
+  return { username, password, ha1: ha1(username, cfg.sipRealm, password) };
 }
 
 export function sipInfo(cfg: Config, s: SipSecrets): SipInfo {
   const domain = sipDomain(cfg);
-  const host = `${cfg.httpHost === '0.0.0.0' ? domain : cfg.httpHost}:${sipPort}`;
+  const host = `${cfg.sipInterface === '0.0.0.0' ? domain : cfg.sipInterface}:${cfg.sipPort}`;
   return {
     username: s.username, password: s.password, domain,
     registrar: `sip:${host}`, proxy: `sip:${host};lr`, transports: ['udp', 'tcp', 'ws'],

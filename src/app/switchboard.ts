@@ -11,6 +11,7 @@ import { MailService } from '../mail/index.js';
 import { smtpSettings } from '../db/repos/company-settings.js';
 import { MucService } from '../../components/muc/service.js';
 import { DeskService } from '../../components/desk/service.js';
+import { SipControl } from '../../sip/control.js';
 import { AgentDirectory, type AccountProvisioner } from './agents.js';
 import { Conversations } from './conversations.js';
 import { Routing } from './routing.js';
@@ -38,6 +39,8 @@ export interface Switchboard {
   cfg: Config; db: Db; http: FastifyInstance; url: string; clock: Clock; sessions: Sessions;
   agents: AgentDirectory; conversations: Conversations; routing: Routing; muc: MucService; desk: DeskService;
   mail: MailService; offline: OfflineDesk;
+  /** Kamailio control and the SIP registry; null when voice is off. */
+  sip: SipControl | null;
   close(): Promise<void>;
 }
 
@@ -75,15 +78,20 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   await desk.start(conversations, () => agents.jids());
   await routing.start();
   await mail.start();
+  // The supervisor passes the evapi secret of the Kamailio it started; a worker run alone needs SIP_EVAPI_SECRET.
+  if (cfg.voiceEnabled && !cfg.sipEvapiSecret) log.warn('voice: no SIP_EVAPI_SECRET, so no SIP control (calls and registrations get 503)');
+  const sip = cfg.voiceEnabled && cfg.sipEvapiSecret ? new SipControl({ db, cfg, log }) : null;
+  await sip?.start();
 
   const http = await buildHttp({ cfg, db, log, clock, sessions, audit, events, usage, agents, conversations, routing, desk, mail, offline });
   const url = await http.listen({ host: cfg.httpHost, port: cfg.httpPort });
   log.info(`HTTP on ${url} — customer page ${cfg.publicUrl}/c/general, API docs ${cfg.publicUrl}/docs`);
 
   return {
-    cfg, db, http, url, clock, sessions, agents, conversations, routing, muc, desk, mail, offline,
+    cfg, db, http, url, clock, sessions, agents, conversations, routing, muc, desk, mail, offline, sip,
     async close() {
       routing.stop();
+      await sip?.stop();
       await mail.stop();
       await http.close();
       await Promise.all([muc.stop(), desk.stop()]);

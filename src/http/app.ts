@@ -38,7 +38,7 @@ import { offlineRecipientRoutes } from './routes/offline-recipients.js';
 import { tagRoutes } from './routes/tags.js';
 import { companyRoutes } from './routes/company.js';
 import { publicRoutes } from './routes/public.js';
-import { attachXmppWebsocket } from './xmpp-websocket.js';
+import { attachWebsocketRelays, type RelayRoute } from './ws-relay.js';
 
 export interface Services {
   cfg: Config; db: Db; log: Logger; clock: Clock; sessions: Sessions; audit: Audit; events: AdminEvents; usage: UsageSources;
@@ -89,6 +89,8 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   offlineRecipientRoutes(app, s);
   tagRoutes(app, s);
   companyRoutes(app, s);
-  attachXmppWebsocket(app, { upstream: s.cfg.xmppWebsocketUrl, maxBytes: s.cfg.stanzaMaxBytes, log: s.log });
+  const relays: RelayRoute[] = [{ path: '/xmpp-websocket', protocol: 'xmpp', upstream: s.cfg.xmppWebsocketUrl, maxBytes: s.cfg.stanzaMaxBytes }];
+  if (s.cfg.voiceEnabled) relays.push({ path: '/sip-ws', protocol: 'sip', upstream: s.cfg.sipWebsocketUrl, maxBytes: s.cfg.stanzaMaxBytes });
+  attachWebsocketRelays(app, relays, s.log);
   return app;
 }

@@ -25,6 +25,12 @@ export interface ChildSpec {
   onLine?: (line: string) => void;
   /** Signal for a clean stop (default SIGTERM). */
   stopSignal?: NodeJS.Signals;
+  /**
+   * Run in a process group of its own and SIGKILL what is left of the group
+   * once the main process has exited: for servers that fork workers which
+   * would outlive a crashed parent (Kamailio) and keep its ports.
+   */
+  killGroup?: boolean;
 }
 
 // setpriv (util-linux) sets a parent-death signal before exec: if we die, even
@@ -67,13 +73,14 @@ export class SupervisedChild {
       : [spec.command, spec.args];
     const proc = spawn(cmd, args, {
       cwd: spec.cwd, env: spec.env ?? process.env, uid: spec.uid, gid: spec.gid,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'], detached: spec.killGroup === true,
     });
     this.proc = proc;
     const onLine = spec.onLine ?? ((l: string) => this.log.debug(`[${spec.name}] ${l}`));
     for (const stream of [proc.stdout, proc.stderr]) if (stream) createInterface({ input: stream }).on('line', onLine);
     this.exited = new Promise((resolve) => {
       proc.once('exit', (code, signal) => {
+        if (spec.killGroup && proc.pid) { try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* the group is empty */ } }
         resolve();
         if (this.proc !== proc) return;
         this.proc = undefined;

@@ -25,6 +25,7 @@ describe('supervisor (npm start on embedded defaults)', function () {
     main = spawnNode('main.js', {
       DATA_DIR: join(dir, 'data'), HTTP_PORT: String(http), PG_PORT: String(pg), XMPP_C2S_PORT: String(c2s),
       XMPP_COMPONENT_PORT: String(comp), XMPP_HTTP_PORT: String(xhttp), LOG_LEVEL: 'info',
+      VOICE_ENABLED: 'false', // voice children: sip-supervisor.test.ts
     });
     await main.waitForLine(/Switchboard is up/, 90_000);
     expect(main.output.join('\n')).to.match(/Password: \S{16}/);
@@ -60,6 +61,7 @@ describe('supervisor (npm start on embedded defaults)', function () {
     const sup = spawnNode('main.js', {
       DATA_DIR: join(dir, 'data'), HTTP_PORT: String(http), PG_PORT: String(pg), XMPP_C2S_PORT: String(c2s),
       XMPP_COMPONENT_PORT: String(comp), XMPP_HTTP_PORT: String(xhttp), LOG_LEVEL: 'info',
+      VOICE_ENABLED: 'false', // voice children: sip-supervisor.test.ts
     });
     await sup.waitForLine(/Switchboard is up/, 90_000);
     const kids = childrenOf(sup.proc.pid!);

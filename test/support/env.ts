@@ -59,6 +59,8 @@ async function start(): Promise<TestEnv> {
     dataDir: dir, xmppC2sPort: c2s, xmppComponentPort: comp, xmppHttpPort: http,
     xmppWebsocketUrl: `ws://127.0.0.1:${http}/xmpp-websocket`, xmppRequireTls: false, xmppAllowPlain: true,
     pgPort, logLevel: 'error',
+    // Kamailio and rtpengine start only for the suites that need them (voice.ts).
+    voiceEnabled: false,
   });
   const prosody = new EmbeddedProsody(baseConfig, log);
   await prosody.start();

@@ -56,3 +56,10 @@ export function alive(pid: number): boolean {
     return !/\) Z /.test(stat); // a zombie is dead
   } catch { return false; }
 }
+
+/** Every process below pid (children, their children, …). */
+export function descendantsOf(pid: number): Array<{ pid: number; cmd: string }> {
+  const out: Array<{ pid: number; cmd: string }> = [];
+  for (const c of childrenOf(pid)) out.push(c, ...descendantsOf(c.pid));
+  return out;
+}

@@ -1,0 +1,62 @@
+// SIP control: our process's side of Kamailio. One evapi connection, one
+// handler per message type (listed below), the registry they feed.
+import type { Config } from '../src/config.js';
+import type { Db } from '../src/db/pool.js';
+import type { Logger } from '../src/log.js';
+import { EvapiClient, type EvapiMessage } from './evapi/client.js';
+import { CallLog } from './calls/log.js';
+import { auth } from './handlers/auth.js';
+import { dialog, invite } from './handlers/calls.js';
+import { banned, contacts, expired } from './handlers/registrations.js';
+import type { Handler, SipContext } from './handlers/types.js';
+import { SipRegistry } from './registry/registry.js';
+
+const HANDLERS: Readonly<Record<string, Handler>> = { auth, contacts, expired, banned, invite, dialog };
+
+export interface SipControlOptions { db: Db; cfg: Config; log: Logger }
+
+export class SipControl {
+  readonly registry: SipRegistry;
+  readonly evapi: EvapiClient;
+  readonly calls: CallLog;
+  private readonly ctx: SipContext;
+
+  constructor(o: SipControlOptions) {
+    this.registry = new SipRegistry({ db: o.db, log: o.log });
+    this.evapi = new EvapiClient({ host: o.cfg.sipEvapiHost, port: o.cfg.sipEvapiPort, secret: o.cfg.sipEvapiSecret, log: o.log });
+    this.calls = new CallLog(o.db, o.log);
+    this.ctx = { db: o.db, cfg: o.cfg, log: o.log, registry: this.registry, calls: this.calls };
+    this.evapi.on('ready', (boot) => void this.registry.kamailioReady(boot));
+    this.evapi.on('message', (msg) => void this.dispatch(msg));
+  }
+
+  /** Loads the registrations mirror and starts connecting; does not wait for Kamailio. */
+  async start(): Promise<void> {
+    await this.registry.load();
+    this.evapi.start();
+  }
+
+  /** Resolves once Kamailio has accepted our connection. */
+  connected(): Promise<void> {
+    if (this.evapi.ready) return Promise.resolve();
+    return new Promise((resolve) => this.evapi.once('ready', () => resolve()));
+  }
+
+  async stop(): Promise<void> {
+    await this.evapi.stop();
+    await this.registry.stop();
+  }
+
+  private async dispatch(msg: EvapiMessage): Promise<void> {
+    const handler = HANDLERS[msg.type];
+    if (!handler) { this.ctx.log.warn(`evapi: no handler for "${msg.type}"`); return; }
+    try {
+      const reply = await handler(this.ctx, msg);
+      if (reply && !this.evapi.send(reply)) this.ctx.log.warn(`evapi: could not answer "${msg.type}" (not connected)`);
+    } catch (e) {
+      this.ctx.log.error(`evapi ${msg.type}: ${(e as Error).message}`);
+      // A suspended SIP request waits for us: let Kamailio answer 500 now.
+      if (typeof msg.tindex === 'number' && typeof msg.tlabel === 'number') this.evapi.send({ type: 'fail', tindex: msg.tindex, tlabel: msg.tlabel });
+    }
+  }
+}

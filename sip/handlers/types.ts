@@ -1,0 +1,21 @@
+// What a handler of one evapi message type gets, and what it returns: the
+// reply to send back to Kamailio (or null when the message needs none).
+import type { Config } from '../../src/config.js';
+import type { Db } from '../../src/db/pool.js';
+import type { Logger } from '../../src/log.js';
+import type { EvapiMessage } from '../evapi/client.js';
+import type { CallLog } from '../calls/log.js';
+import type { SipRegistry } from '../registry/registry.js';
+
+export interface SipContext { db: Db; cfg: Config; log: Logger; registry: SipRegistry; calls: CallLog }
+
+export type Handler = (ctx: SipContext, msg: EvapiMessage) => Promise<EvapiMessage | null>;
+
+/** A field Kamailio must have sent, or a thrown error naming it. */
+export function field<T extends 'string' | 'number'>(msg: EvapiMessage, name: string, type: T): T extends 'string' ? string : number {
+  const v = msg[name];
+  if (typeof v !== type) throw new Error(`evapi ${msg.type}: field "${name}" must be a ${type}`);
+  return v as T extends 'string' ? string : number;
+}
+
+export const orNull = (v: unknown): string | null => (typeof v === 'string' && v !== '' ? v : null);

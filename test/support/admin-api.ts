@@ -2,6 +2,7 @@
 // administrator or as normal operators made through POST /api/v1/agents.
 import { expect } from 'chai';
 import type { Stack } from './stack.js';
+import { apiClient, bootstrapPassword, signIn } from './api.js';
 
 export interface Reply<T = any> { status: number; body: T }
 
@@ -18,19 +19,12 @@ export interface AdminApi {
 let seq = 0;
 
 export async function adminApi(stack: Stack): Promise<AdminApi> {
+  const api = apiClient(stack);
   const call = async <T>(method: string, path: string, token?: string, body?: unknown): Promise<Reply<T>> => {
-    const r = await fetch(`${stack.cfg.publicUrl}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await r.text();
-    return { status: r.status, body: text ? JSON.parse(text) : null };
+    const r = await api(method, path, { token, body });
+    return { status: r.status, body: r.body as T };
   };
-  const password = /Password: (\S+)/.exec(stack.printed.join('\n'))![1];
-  const login = await call<{ token: string }>('POST', '/api/v1/auth/login', undefined, { login: `admin@${stack.cfg.xmppDomain}`, password });
-  expect(login.status).to.equal(200);
-  const admin = login.body.token;
+  const admin = await signIn(api, `admin@${stack.cfg.xmppDomain}`, bootstrapPassword(stack));
   return {
     call, admin,
     async operator(name) {

@@ -157,7 +157,7 @@ async function run(): Promise<string[]> {
   }, () => aborted);
   await Promise.all(starts);
   const served = () => convs.filter((c) => c.agent).length;
-  const progress = () => `${convs.filter((c) => c.selfAt).length}/${N} joined, ${convs.filter((c) => c.firstInviteAt).length} offered, ${served()} served`;
+  const progress = () => `${convs.filter((c) => c.selfAt).length}/${N} joined, ${convs.filter((c) => c.firstInviteAt).length} offered, ${served()} served, ${convs.filter((c) => c.joining).length} agent joins unanswered`;
   const offersLine = async () => { const o = await offerStats(s.sb.db); return `pending offers ${o.pending}, ${o.stale} of them on conversations already taken`; };
   let last = '', lastChange = performance.now();
   const allServed = await waitFor(() => {

@@ -80,10 +80,13 @@ export async function waitingConversations(db: Queryable): Promise<WaitingConver
  * The claim: one agent becomes the owner of a queued conversation. The agent
  * row is locked so two claims by the same agent cannot both pass the capacity
  * check; the status guard makes the first claimant win (architecture: claims
- * are atomic in SQL, never read-then-write).
+ * are atomic in SQL, never read-then-write). The lock is FOR NO KEY UPDATE,
+ * not FOR UPDATE: inserting an offer takes a KEY SHARE lock on its agent (the
+ * foreign key), and a dispatch's insert, holding its conversations FOR SHARE,
+ * waiting on a claim that waits on one of those conversations would deadlock.
  */
 export async function claimConversation(tx: Tx, conversationId: string, agentId: string): Promise<Conversation | null> {
-  const a = await tx.query('SELECT max_chats FROM agents WHERE id = $1 AND deleted_at IS NULL FOR UPDATE', [agentId]);
+  const a = await tx.query('SELECT max_chats FROM agents WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE', [agentId]);
   if (a.rowCount === 0) return null;
   const r = await tx.query(`UPDATE conversations SET status = 'active', agent_id = $2, accepted_at = now()
     WHERE id = $1 AND status = 'queued'

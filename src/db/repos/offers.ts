@@ -12,9 +12,10 @@ export interface NewOffer { conversationId: string; agentId: string; deadline: D
  * "offered" events, in one statement. Each conversation row is share-locked
  * and must still be queued: a claim that commits first leaves nothing to
  * insert for its conversation, and a claim that comes after waits for this
- * insert and then withdraws what it made. (A claim locks its conversation and
- * its agent only, so waiting on several conversation rows here cannot
- * deadlock with claims.)
+ * insert and then withdraws what it made. A claim locks its conversation and
+ * its agent row, the latter FOR NO KEY UPDATE, which does not block this
+ * statement's foreign-key checks on agents: so waiting on several
+ * conversation rows here cannot deadlock with claims.
  */
 export async function insertOffers(db: Queryable, offers: readonly NewOffer[]): Promise<Offer[]> {
   if (offers.length === 0) return [];

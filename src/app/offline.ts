@@ -66,7 +66,7 @@ export class OfflineDesk {
   async reply(conversationId: string, agent: Agent, text: string): Promise<{ messageId: string }> {
     const conv = await conversationById(this.d.db, conversationId);
     if (!conv) throw new AppError('not_found', 'id: no such conversation', 'id');
-    if (!(await this.isNote(conv.id))) throw conflict('id', 'this conversation is a chat, not a note: answer it in its room');
+    if (conv.channel !== 'note') throw conflict('id', 'this conversation is a chat, not a note: answer it in its room');
     if (conv.status === 'closed') throw new AppError('closed', 'id: this note is closed', 'id');
     if (!(await claimNote(this.d.db, conv.id, agent.id))) throw conflict('id', 'another agent has taken this note');
     const id = randomUUID();
@@ -117,10 +117,6 @@ export class OfflineDesk {
     const sent = await this.d.mail.sendTranscript(conv.id, { profile: await this.profile(room), to: email });
     await addEvent(this.d.db, conv.id, 'transcript_requested', {});
     return sent.length;
-  }
-
-  private async isNote(id: string): Promise<boolean> {
-    return (await this.d.db.query("SELECT 1 FROM conversations WHERE id = $1 AND channel = 'note'", [id])).rowCount === 1;
   }
 
   private async formOf(id: string): Promise<Record<string, unknown> | null> {

@@ -1,20 +1,11 @@
 // The public REST API the page talks to (same origin).
 
-export type FieldType = 'label' | 'select' | 'text' | 'number' | 'email' | 'textarea' | 'radio' | 'checkboxes' | 'agreement' | 'attachment';
+import type { FieldType, FormField as StoredField, Theme } from '../../src/core/room-settings.js';
+
+export type { FieldType, Theme };
 
 /** One field of the room's form builder, as the server sends it (visible ones only, in order). */
-export interface FormField {
-  id: string;
-  type: FieldType;
-  label: string;
-  mandatory: boolean;
-  placeholder?: string;
-  options?: string[];
-  accept?: string[];
-  maxSizeBytes?: number;
-}
-
-export interface Theme { primary: string; primaryText: string; background: string; text: string }
+export type FormField = Omit<StoredField, 'order' | 'hidden'>;
 
 export interface RoomPublic {
   slug: string;

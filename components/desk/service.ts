@@ -23,6 +23,8 @@ export class DeskService {
   readonly presence = new PresenceBook();
   private conn?: XmppComponent;
   private hooks!: DeskHooks;
+  /** Called after any presence of an agent is recorded (online, status or offline). */
+  readonly presenceListeners: Array<(bare: string) => void> = [];
   /** The ad-hoc commands' application side; without it the desk offers none. */
   adhoc?: AdhocHandler;
 
@@ -113,6 +115,7 @@ export class DeskService {
     const before = this.presence.available(bare);
     const after = this.presence.set(bare, resource, show);
     if (before !== after) this.hooks.availability(bare, after);
+    for (const l of this.presenceListeners) l(bare);
   }
 
   /** "available" / "away" typed by the agent (null = follow presence again); routing hears of a change. */

@@ -14,6 +14,7 @@ import { errorReply, localOf, resourceOf, xml, type Element } from '../xmpp.js';
 import type { MucService } from './service.js';
 import { NS_MUC_USER, occupantJid, type Occupant, type RoomState } from './state.js';
 import { changeSubject } from './subject.js';
+import { TeamRooms } from './team.js';
 
 const NS_SID = 'urn:xmpp:sid:0';
 const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
@@ -23,6 +24,8 @@ export async function handleMessage(muc: MucService, m: Element): Promise<void> 
   const { from, to, type } = m.attrs;
   if (!from || !to || type === 'error') return;
   const node = localOf(to);
+  const teams = TeamRooms.of(muc);
+  if (teams?.owns(node)) { await teams.handleMessage(m); return; }
   const decline = m.getChild('x', NS_MUC_USER)?.getChild('decline');
   if (decline) {
     const conv = muc.rooms.get(node)?.conversation ?? (await conversationByNode(muc.db, node));

@@ -269,3 +269,47 @@ describe('agent commands in a conversation (Prosody + PostgreSQL)', function () 
     }), { numRuns: 6 });
   });
 });
+
+describe('agent commands seen from the customer page (Chromium)', function () {
+  this.timeout(90_000);
+  let stack: Stack;
+  let browser: import('playwright-core').Browser;
+  before(async () => {
+    stack = await startStack();
+    browser = await (await import('../support/browser.js')).launchChromium();
+  });
+  after(async () => { await browser?.close(); await stack?.stop(); });
+
+  it('!offer shows the choices as buttons; a click sends the choice; private notes never show', async () => {
+    const [vic] = await agents(stack, ['Vic']);
+    const page = await browser.newPage({ viewport: { width: 900, height: 700 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${stack.cfg.publicUrl}/c/general`);
+    await page.fill('input[name="name"]', 'Bea Browser');
+    await page.fill('input[name="email"]', 'bea@example.com');
+    await page.fill('[name="message"]', 'Which size fits?');
+    await page.click('#start');
+    const inv = await vic!.client.waitFor(isInvite(), 15_000, 'offer from the page');
+    const roomJid = inv.attrs.from!;
+    await vic!.client.send(joinPresence(roomJid, vic!.nick, inv.getChild('x', 'jabber:x:conference')?.attrs.password));
+    await vic!.client.waitFor(isSelfPresence(roomJid));
+    await vic!.client.send(groupchat(roomJid, '!p page-secret-note'));
+    await roomBody(roomJid, vic!.client, '[private] page-secret-note');
+    await vic!.client.send(groupchat(roomJid, '!offer Which size? Small | Large'));
+    await page.waitForSelector('#log .choices button.choice');
+    const labels = await page.$$eval('#log .choices button.choice', (bs) => bs.map((b) => b.textContent));
+    expect(labels).to.deep.equal(['Small', 'Large']);
+    const { mkdirSync } = await import('node:fs');
+    const { repoPath } = await import('../../src/paths.js');
+    mkdirSync(repoPath('test-artifacts'), { recursive: true });
+    await page.screenshot({ path: repoPath('test-artifacts', 'customer-page-quick-responses.png'), fullPage: true });
+    await page.click('#log .choices button.choice >> text=Large');
+    await vic!.client.waitFor(isBody(`${roomJid}/Bea Browser`, 'Large'), 10_000, 'the chosen answer');
+    await page.waitForFunction(() => document.querySelectorAll('#log .choices').length === 0);
+    const text = await page.$eval('#log', (e) => e.textContent ?? '');
+    expect(text).to.include('Which size?').and.not.include('page-secret-note').and.not.include('!offer').and.not.include('!p');
+    expect(errors).to.deep.equal([]);
+    await page.close();
+  });
+});

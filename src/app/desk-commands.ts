@@ -61,7 +61,8 @@ export class DeskCommands implements AdhocHandler {
   async choices(bare: string, node: 'accept' | 'reject'): Promise<AdhocChoice[]> {
     const agent = this.d.agents.byJid(bare)!;
     if (node === 'accept') {
-      return (await this.waiting(agent)).filter((w) => w.eligible).map((w) => ({ value: w.id, label: `${w.customerName} — ${w.roomName}, ${ago(w.createdAt)}` }));
+      const requests = (await pendingFor(this.d.db, agent.id)).map((t) => ({ value: t.conversationId, label: `${t.kind === 'transfer' ? 'Transfer' : 'Invitation'} from ${this.d.agents.byId(t.fromAgentId)?.nickname ?? '?'}: ${t.customerName}` }));
+      return [...requests, ...(await this.waiting(agent)).filter((w) => w.eligible).map((w) => ({ value: w.id, label: `${w.customerName} — ${w.roomName}, ${ago(w.createdAt)}` }))];
     }
     const offers = await this.d.db.query(`SELECT c.id, c.customer_name FROM offers o JOIN conversations c ON c.id = o.conversation_id
       WHERE o.agent_id = $1 AND o.status = 'pending' ORDER BY o.created_at`, [agent.id]);
@@ -81,6 +82,9 @@ export class DeskCommands implements AdhocHandler {
           const text = await this.d.transfers.accept(agent, null);
           return text === T.nothingToAccept ? fail(`${text} ${T.idRequired('accept')}`) : ok(text);
         }
+        // A transfer or invitation of that chat made to the agent, else a chat from the queue.
+        const request = (await pendingFor(this.d.db, agent.id)).find((t) => idMatches(cmd.id!, t.conversationId));
+        if (request) return ok(await this.d.transfers.accept(agent, request.conversationId));
         return this.pick(agent, cmd.id);
       }
       case 'reject': return this.reject(agent, cmd.id);

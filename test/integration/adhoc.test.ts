@@ -5,7 +5,7 @@
 import { expect } from 'chai';
 import { customer, onlineAgent, startStack, untilAvailable, waitUntil, type Stack } from '../support/stack.js';
 import { fromDesk } from '../support/commands.js';
-import { isInvite, TestClient, xml, type Element } from '../support/xmpp.js';
+import { groupchat, isInvite, isSelfPresence, joinPresence, TestClient, xml, type Element } from '../support/xmpp.js';
 
 const NS_CMD = 'http://jabber.org/protocol/commands';
 const NS_DATA = 'jabber:x:data';
@@ -131,6 +131,29 @@ describe('XEP-0050 ad-hoc commands on the desk (Prosody)', function () {
     expect(done.attrs.status).to.equal('completed');
     await fromDesk(stack, a.client, 'You declined the chat');
     expect((await stack.sb.db.query('SELECT status FROM offers WHERE conversation_id = $1 AND agent_id = $2', [c.id, a.id])).rows.map((r) => r.status)).to.deep.equal(['declined']);
+  });
+
+  it('accept lists a transfer made to the agent and accepts it on submit', async () => {
+    const desk = stack.cfg.deskDomain;
+    const alice = await onlineAgent(stack, 'Amy');
+    const tom = await onlineAgent(stack, 'Tom');
+    await untilAvailable(stack, alice.jid);
+    await untilAvailable(stack, tom.jid);
+    await iq(tom.client, 'set', desk, command('away'));
+    await untilAvailable(stack, tom.jid, false);
+    const c = await customer(stack, { name: 'Trans Fer', email: 'tf@example.com', message: 'x' });
+    await alice.client.waitFor(isInvite(c.roomJid));
+    await alice.client.send(joinPresence(c.roomJid, alice.nick, c.password));
+    await alice.client.waitFor(isSelfPresence(c.roomJid));
+    await alice.client.send(groupchat(c.roomJid, '!t tom'));
+    await tom.client.waitFor((el) => isInvite(c.roomJid)(el) && (el.getChildText('body') ?? '').includes('take over'), 10_000, 'transfer invitation');
+    const s1 = (await iq(tom.client, 'set', desk, command('accept'))).getChild('command', NS_CMD)!;
+    const opt = s1.getChild('x', NS_DATA)!.getChild('field')!.getChildren('option').find((o) => (o.attrs.label ?? '').startsWith('Transfer from Amy'))!;
+    expect(opt.getChildText('value')).to.equal(c.id);
+    const done = (await iq(tom.client, 'set', desk, command('accept', { sessionid: s1.attrs.sessionid! },
+      xml('x', { xmlns: NS_DATA, type: 'submit' }, xml('field', { var: 'id' }, xml('value', {}, c.id)))))).getChild('command', NS_CMD)!;
+    expect(done.getChildText('note')).to.include('is yours now');
+    expect((await stack.sb.db.query('SELECT agent_id FROM conversations WHERE id = $1', [c.id])).rows[0].agent_id).to.equal(tom.id);
   });
 
   it('errors: unknown node, bad action, and a customer (not an agent) is forbidden and sees no command', async () => {

@@ -141,6 +141,42 @@ describe('agent commands in a conversation (Prosody + PostgreSQL)', function () 
     await roomBody(cust.roomJid, cust.client, 'Ivy continues');
   });
 
+  it('!t to an invited agent in the room: "!a" there accepts; then a slixmpp agent (a second XMPP stack) takes it over by joining from the invitation', async () => {
+    const [alice, lou] = await agents(stack, ['Alice', 'Lou']);
+    const cust = await served(stack, alice!);
+    await alice!.client.send(groupchat(cust.roomJid, '!invite lou'));
+    await lou!.client.waitFor(isRequest(cust.roomJid));
+    await join(lou!, cust);
+    await alice!.client.send(groupchat(cust.roomJid, '!t lou'));
+    await lou!.client.waitFor(isRequest(cust.roomJid), 10_000, 'transfer invitation while in the room');
+    await lou!.client.send(groupchat(cust.roomJid, '!a'));
+    await roomBody(cust.roomJid, lou!.client, 'is yours now', 'accept answer in the room');
+    await roomBody(cust.roomJid, cust.client, 'transferred to Lou');
+    expect(await agentOf(cust.id)).to.equal(lou!.id);
+    await alice!.client.waitFor((el) => el.is('presence') && el.attrs.type === 'unavailable' && el.attrs.from === `${cust.roomJid}/Alice`, 10_000, 'Alice out');
+
+    const { SlixAgent } = await import('../clients/slix.js');
+    const { agent } = await stack.sb.agents.create({ name: 'Sid Slix', jid: `sid${process.pid}@${stack.cfg.xmppDomain}`, password: 'slix-password' });
+    const sid = await SlixAgent.start({ jid: agent.jid, password: 'slix-password', host: '127.0.0.1', port: stack.cfg.xmppC2sPort, mech: 'PLAIN' });
+    try {
+      await waitUntil(() => stack.sb.desk.presence.available(agent.jid), 10_000, 'Sid available');
+      await lou!.client.send(groupchat(cust.roomJid, '!t Sid'));
+      await roomBody(cust.roomJid, lou!.client, 'Transfer asked of Sid');
+      const inv = await sid.waitFor((e) => e.event === 'invite' && e.room === cust.roomJid && String(e.reason ?? e.body).includes('take over'), 10_000);
+      await sid.command({ cmd: 'join', room: cust.roomJid, nick: 'Sid', password: inv.password });
+      await sid.waitFor((e) => e.event === 'joined' && e.room === cust.roomJid, 10_000);
+      expect(await agentOf(cust.id)).to.equal(agent.id);
+      await roomBody(cust.roomJid, cust.client, 'transferred to Sid');
+      await sid.command({ cmd: 'say', room: cust.roomJid, body: '!p slix-private' });
+      await sid.waitFor((e) => e.event === 'groupchat' && e.room === cust.roomJid && String(e.body) === '[private] slix-private', 10_000);
+      await sid.command({ cmd: 'say', room: cust.roomJid, body: 'Sid here' });
+      await roomBody(cust.roomJid, cust.client, 'Sid here');
+      expect(cust.client.stanzas.some((el) => (el.getChildText('body') ?? '').includes('slix-private'))).to.equal(false);
+    } finally {
+      await sid.stop();
+    }
+  });
+
   it('!cancel withdraws a pending invitation; an invitee who declines leaves the chat with the first agent', async () => {
     const [alice, jon] = await agents(stack, ['Alice', 'Jon']);
     const cust = await served(stack, alice!);

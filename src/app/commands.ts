@@ -45,7 +45,7 @@ export class RoomCommands {
       case 'transfer': case 'invite': return transfers.request(room, agent, cmd.name, cmd.target);
       case 'accept': return transfers.accept(agent, room.conversation.id);
       case 'cancel': return transfers.cancel(room, agent);
-      case 'leave': return transfers.leave(room, occ, agent);
+      case 'leave': return transfers.leave(room, agent);
       case 'note':
         await say(muc, room, occ, { body: cmd.text, private: true });
         return null;

@@ -19,7 +19,7 @@ import { sendInvitation } from '../../components/muc/actions.js';
 import { notice } from '../../components/muc/message.js';
 import { removeOccupantSession } from '../../components/muc/leave.js';
 import type { MucService } from '../../components/muc/service.js';
-import type { Occupant, RoomState } from '../../components/muc/state.js';
+import type { RoomState } from '../../components/muc/state.js';
 import type { DeskService } from '../../components/desk/service.js';
 import type { AgentDirectory } from './agents.js';
 
@@ -32,6 +32,8 @@ const what = (k: TransferKind) => (k === 'transfer' ? 'transfer' : 'invitation')
 
 export class Transfers {
   private timers = new Map<string, NodeJS.Timeout>();
+  /** How long a new request waits for an answer (tests shorten it). */
+  timeoutSeconds = TRANSFER_TIMEOUT_SECONDS;
   constructor(private readonly d: TransferDeps) {}
 
   async start(): Promise<void> { for (const t of await allPending(this.d.db)) this.arm(t); }
@@ -72,7 +74,7 @@ export class Transfers {
     if (typeof r === 'string') return r;
     const t = await insertTransfer(this.d.db, {
       conversationId: conv.id, kind, fromAgentId: from.id, candidates: r.ids, departmentId: r.departmentId,
-      deadline: new Date(Date.now() + TRANSFER_TIMEOUT_SECONDS * 1000),
+      deadline: new Date(Date.now() + this.timeoutSeconds * 1000),
     });
     if (!t) return T.pendingExists('transfer or invitation');
     this.arm(t);
@@ -171,7 +173,7 @@ export class Transfers {
   }
 
   /** "leave": an invited agent goes; the serving agent hands the chat to an invited agent present. */
-  async leave(room: RoomState, occ: Occupant, agent: Agent): Promise<string | null> {
+  async leave(room: RoomState, agent: Agent): Promise<string | null> {
     const conv = room.conversation;
     if (conv.agentId !== agent.id) {
       await leaveInvitation(this.d.db, conv.id, agent.id);
@@ -188,7 +190,6 @@ export class Transfers {
     await addEvent(this.d.db, conv.id, 'handed_over', { from: agent.jid, to: next.jid });
     await notice(this.d.muc, room, T.handedOver(agent.nickname, next.nickname));
     await this.removeAgent(room, agent.id, T.handedOver(agent.nickname, next.nickname));
-    void occ;
     await this.d.kick();
     return null;
   }

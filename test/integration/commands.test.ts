@@ -177,6 +177,24 @@ describe('agent commands in a conversation (Prosody + PostgreSQL)', function () 
     }
   });
 
+  it('an unanswered transfer expires: the first agent is told and keeps the chat; a late accept gets nothing', async () => {
+    const [alice, max] = await agents(stack, ['Alice', 'Max']);
+    const cust = await served(stack, alice!);
+    const transfers = stack.sb.conversations.commands.transfers;
+    transfers.timeoutSeconds = 1;
+    try {
+      await alice!.client.send(groupchat(cust.roomJid, '!t max'));
+      await max!.client.waitFor(isRequest(cust.roomJid));
+      await fromDesk(stack, alice!.client, 'was not accepted in time', 'expiry notice');
+      expect((await stack.sb.db.query('SELECT status FROM transfers WHERE conversation_id = $1', [cust.id])).rows).to.deep.equal([{ status: 'expired' }]);
+      await toDesk(stack, max!.client, 'a');
+      await fromDesk(stack, max!.client, 'no transfer or invitation waiting');
+      expect(await agentOf(cust.id)).to.equal(alice!.id);
+    } finally {
+      transfers.timeoutSeconds = 120;
+    }
+  });
+
   it('!cancel withdraws a pending invitation; an invitee who declines leaves the chat with the first agent', async () => {
     const [alice, jon] = await agents(stack, ['Alice', 'Jon']);
     const cust = await served(stack, alice!);

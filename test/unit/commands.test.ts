@@ -131,3 +131,15 @@ describe('desk: manual availability over presence', () => {
     expect(b.available(ADA)).to.equal(false);
   });
 });
+
+describe('commands: texts people read', () => {
+  it('the choices message lists every choice for clients without XEP-0439 (§5.1)', async () => {
+    const { commandTexts } = await import('../../src/core/texts.js');
+    expect(commandTexts.offerBody('Which size?', ['S', 'M'])).to.equal('Which size?\n• S\n• M');
+    expect(commandTexts.offerBody(null, ['yes', 'no'])).to.equal('Please choose one:\n• yes\n• no');
+    expect(commandTexts.predefList([{ title: 'Hours', text: '9 to 5' }, { title: 'Bye', text: 'Thanks!' }])).to.match(/1\. Hours — 9 to 5\n {2}2\. Bye — Thanks!$/);
+    expect(commandTexts.privateMark('x')).to.equal('[private] x');
+    for (const cmd of ['!t', '!invite', '!a', '!cancel', '!leave', '!p', '!private', '!predef', '!offer', '!close', '!help']) expect(commandTexts.roomHelp, cmd).to.include(cmd);
+    for (const cmd of ['status', 'queue', 'accept <id>', 'reject', 'available', 'away', 'auto']) expect(commandTexts.deskHelp, cmd).to.include(cmd);
+  });
+});

@@ -56,15 +56,6 @@ export async function acceptTransfer(db: Queryable, agentId: string, conversatio
   return { conversation, transfer: { ...transfer, createdAt: new Date(transfer.createdAt), deadline: new Date(transfer.deadline) } };
 }
 
-/** The pending request of a conversation, or the oldest one naming an agent. */
-export async function pendingTransfer(db: Queryable, where: { conversationId?: string; candidate?: string }): Promise<Transfer | null> {
-  const r = await db.query(`SELECT ${COLS} FROM transfers t JOIN conversations c ON c.id = t.conversation_id
-    WHERE t.status = 'pending' AND t.deadline > now() AND c.status = 'active'
-      AND ($1::uuid IS NULL OR t.conversation_id = $1) AND ($2::uuid IS NULL OR $2 = ANY(t.candidates))
-    ORDER BY t.created_at LIMIT 1`, [where.conversationId ?? null, where.candidate ?? null]);
-  return r.rows[0] ?? null;
-}
-
 /** Pending requests naming an agent (for "status"). */
 export async function pendingFor(db: Queryable, agentId: string): Promise<Array<Transfer & { customerName: string; mucNode: string }>> {
   return (await db.query(`SELECT ${COLS}, c.customer_name AS "customerName", c.muc_node AS "mucNode" FROM transfers t JOIN conversations c ON c.id = t.conversation_id

@@ -78,4 +78,17 @@ describe('team rooms per department (Prosody + PostgreSQL)', function () {
     expect(hist.getChild('delay', 'urn:xmpp:delay')).to.not.equal(undefined);
     expect((await stack.sb.db.query('SELECT count(*)::int AS n FROM team_messages WHERE department_id = $1', [dept])).rows[0].n).to.equal(1);
   });
+
+  it('a member who signs in later is invited by their presence alone (no admin action)', async () => {
+    const api = await adminApi(stack);
+    const { agent } = await stack.sb.agents.create({ name: 'Late Lena', jid: `lena${process.pid}@${stack.cfg.xmppDomain}`, password: 'agent-password' });
+    const made = await api.call<{ id: string }>('POST', '/api/v1/departments', api.admin, { name: `Night${process.pid}`, description: '', agentIds: [agent.id] });
+    expect(made.status, JSON.stringify(made.body)).to.equal(201);
+    await stack.sb.conversations.commands.teams.reconcile(); // she is offline: nobody to invite yet
+    const roomJid = `${teamNode(made.body.id)}@${stack.cfg.roomsDomain}`;
+    const lena = await TestClient.agent({ port: stack.cfg.xmppC2sPort, jid: agent.jid, password: 'agent-password' });
+    stack.clients.push(lena);
+    await lena.send(xml('presence'));
+    await lena.waitFor(isInvite(roomJid), 10_000, 'team invitation on sign-in');
+  });
 });

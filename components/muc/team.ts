@@ -61,6 +61,9 @@ export class TeamRooms {
     return r;
   }
 
+  /** Departments whose room is in memory. */
+  departments(): string[] { return [...this.rooms.values()].map((r) => r.departmentId); }
+
   /** Bare JIDs joined to a department's room. */
   members(departmentId: string): Array<{ bare: string; agentId: string }> {
     const r = this.rooms.get(teamNode(departmentId));
@@ -150,6 +153,19 @@ export class TeamRooms {
     const r = this.rooms.get(teamNode(departmentId));
     if (!r) return;
     for (const o of [...r.occupants.values()]) if (o.agentId === agentId) await this.remove(r, o, T.teamMembersOnly, [110, 321]);
+  }
+
+  /** The department is gone: the room is destroyed (XEP-0045 §10.9), its occupants told. */
+  destroy(departmentId: string): void {
+    const node = teamNode(departmentId);
+    const r = this.rooms.get(node);
+    if (!r) return;
+    for (const o of r.occupants.values()) {
+      this.muc.send(xml('presence', { from: `${r.jid}/${o.nick}`, to: o.realJid, type: 'unavailable' },
+        xml('x', { xmlns: NS_MUC_USER }, xml('item', { affiliation: 'none', role: 'none' }), xml('status', { code: '110' }),
+          xml('destroy', {}, xml('reason', {}, 'This department no longer exists.')))));
+    }
+    this.rooms.delete(node);
   }
 
   async handleMessage(m: Element): Promise<void> {

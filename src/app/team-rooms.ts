@@ -58,7 +58,10 @@ export class TeamRoomService implements TeamDirectory {
 
   private async pass(): Promise<void> {
     const { agents, desk } = this.d;
-    for (const dept of await teamMemberships(this.d.db)) {
+    const departments = await teamMemberships(this.d.db);
+    const exists = new Set(departments.map((d) => d.id));
+    for (const id of this.rooms.departments()) if (!exists.has(id)) this.rooms.destroy(id);
+    for (const dept of departments) {
       const members = new Set(dept.agentIds);
       const joined = new Set(this.rooms.members(dept.id).map((m) => m.agentId));
       for (const id of members) {

@@ -77,6 +77,12 @@ describe('team rooms per department (Prosody + PostgreSQL)', function () {
     const hist = await cid!.client.waitFor(isBody(`${roomJid}/Ann`, 'who takes the 3pm shift?'), 10_000, 'history');
     expect(hist.getChild('delay', 'urn:xmpp:delay')).to.not.equal(undefined);
     expect((await stack.sb.db.query('SELECT count(*)::int AS n FROM team_messages WHERE department_id = $1', [dept])).rows[0].n).to.equal(1);
+
+    // The department is deleted: its room is destroyed.
+    expect((await api.call('DELETE', `/api/v1/departments/${dept}`, api.admin)).status).to.be.oneOf([200, 204]);
+    await stack.sb.conversations.commands.teams.reconcile();
+    const gone = await cid!.client.waitFor((el) => el.is('presence') && el.attrs.type === 'unavailable' && el.attrs.from === `${roomJid}/Cid`, 10_000, 'room destroyed');
+    expect(gone.getChild('x', NS_MUC_USER)!.getChild('destroy')).to.not.equal(undefined);
   });
 
   it('a member who signs in later is invited by their presence alone (no admin action)', async () => {

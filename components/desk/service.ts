@@ -1,10 +1,11 @@
 // The desk service: the contact agents keep in their roster. It learns their
 // availability from presence, answers subscriptions from agents, and takes
-// text commands in one-to-one chat.
+// text commands in one-to-one chat and as XEP-0050 ad-hoc commands.
 import type { XmppComponent } from '@xmpp/component';
 import type { Logger } from '../../src/log.js';
 import { bareJid, connectComponent, resourceOf, xml, type Element } from '../xmpp.js';
-import { parseShow, PresenceBook } from './presence.js';
+import { AdhocSessions, commandInfo, commandItems, NS_COMMANDS, type AdhocHandler } from './adhoc.js';
+import { parseShow, PresenceBook, type ManualState } from './presence.js';
 
 export interface DeskHooks {
   isAgent(bare: string): boolean;
@@ -16,11 +17,16 @@ export interface DeskHooks {
 export interface DeskOptions { log: Logger; domain: string; host: string; port: number; secret: string }
 
 const NS_INFO = 'http://jabber.org/protocol/disco#info';
+const NS_ITEMS = 'http://jabber.org/protocol/disco#items';
 
 export class DeskService {
   readonly presence = new PresenceBook();
   private conn?: XmppComponent;
   private hooks!: DeskHooks;
+  /** Called after any presence of an agent is recorded (online, status or offline). */
+  readonly presenceListeners: Array<(bare: string) => void> = [];
+  /** The ad-hoc commands' application side; without it the desk offers none. */
+  adhoc?: AdhocHandler;
 
   constructor(readonly opts: DeskOptions) {}
 
@@ -30,9 +36,25 @@ export class DeskService {
   async start(hooks: DeskHooks, agents: () => string[]): Promise<void> {
     this.hooks = hooks;
     this.conn = await connectComponent({ ...this.opts }, (el) => this.onStanza(el));
-    this.conn.iqCallee.get(NS_INFO, 'query', () => xml('query', { xmlns: NS_INFO },
-      xml('identity', { category: 'component', type: 'generic', name: 'Switchboard desk' }),
-      ...[NS_INFO, 'urn:xmpp:ping'].map((v) => xml('feature', { var: v }))));
+    this.conn.iqCallee.get(NS_INFO, 'query', (ctx) => {
+      const node = ctx.element.attrs.node;
+      if (node) return (this.adhoc && commandInfo(node)) || xml('error', { type: 'cancel' }, xml('item-not-found', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }));
+      return xml('query', { xmlns: NS_INFO },
+        xml('identity', { category: 'component', type: 'generic', name: 'Switchboard desk' }),
+        ...[NS_INFO, NS_ITEMS, 'urn:xmpp:ping', ...(this.adhoc ? [NS_COMMANDS] : [])].map((v) => xml('feature', { var: v })));
+    });
+    this.conn.iqCallee.get(NS_ITEMS, 'query', (ctx) => {
+      const from = ctx.stanza.attrs.from ?? '';
+      if (ctx.element.attrs.node === NS_COMMANDS && this.adhoc) return commandItems(this.jid, bareJid(from), this.adhoc);
+      return xml('query', { xmlns: NS_ITEMS, node: ctx.element.attrs.node });
+    });
+    if (this.adhoc) {
+      const sessions = new AdhocSessions(this.adhoc);
+      this.conn.iqCallee.set(NS_COMMANDS, 'command', (ctx) => {
+        const from = ctx.stanza.attrs.from ?? '';
+        return sessions.execute(from, bareJid(from), ctx.element);
+      });
+    }
     this.conn.iqCallee.get('urn:xmpp:ping', 'ping', () => true);
     this.conn.on('online', () => this.probeAll(agents()));
     this.probeAll(agents());
@@ -93,6 +115,14 @@ export class DeskService {
     const before = this.presence.available(bare);
     const after = this.presence.set(bare, resource, show);
     if (before !== after) this.hooks.availability(bare, after);
+    for (const l of this.presenceListeners) l(bare);
+  }
+
+  /** "available" / "away" typed by the agent (null = follow presence again); routing hears of a change. */
+  setManual(bare: string, state: ManualState | null): void {
+    const before = this.presence.available(bare);
+    const after = this.presence.setManual(bare, state);
+    if (before !== after) this.hooks?.availability(bare, after); // none yet while restoring at start
   }
 
   private async onMessage(m: Element): Promise<void> {

@@ -2,6 +2,7 @@
 import { conversationByNode } from '../../src/db/repos/conversations.js';
 import { localOf, xml } from '../xmpp.js';
 import type { MucService } from './service.js';
+import { TeamRooms } from './team.js';
 
 const NS_INFO = 'http://jabber.org/protocol/disco#info';
 const NS_ITEMS = 'http://jabber.org/protocol/disco#items';
@@ -21,6 +22,8 @@ export function registerDisco(muc: MucService): void {
         ...['http://jabber.org/protocol/muc', NS_INFO, NS_ITEMS, 'urn:xmpp:ping', 'urn:xmpp:sid:0'].map((v) => xml('feature', { var: v })));
     }
     if (to.includes('/')) return notFound('Occupants do not answer discovery requests here.');
+    const teams = TeamRooms.of(muc);
+    if (teams?.owns(node)) return teams.info(node) ?? notFound('There is no such team room.');
     const conv = muc.rooms.get(node)?.conversation ?? (await conversationByNode(muc.db, node));
     if (!conv) return notFound('There is no such conversation.');
     return xml('query', { xmlns: NS_INFO },

@@ -1,13 +1,14 @@
 // Discussion history on join (XEP-0045 §7.2.15), from the store, each message
 // with its XEP-0203 delay and XEP-0359 stanza-id. Private notes go to agents only.
 import { recentMessages, type StoredMessage } from '../../src/db/repos/messages.js';
+import { commandTexts } from '../../src/core/texts.js';
 import { xml, type Element } from '../xmpp.js';
 import type { MucService } from './service.js';
 import { type Occupant, type RoomState } from './state.js';
 
 export function archivedMessage(room: RoomState, m: StoredMessage, to: string): Element {
   return xml('message', { from: m.senderNick ? `${room.jid}/${m.senderNick}` : room.jid, to, type: 'groupchat', id: m.originId ?? m.id },
-    xml('body', {}, m.body),
+    xml('body', {}, m.private ? commandTexts.privateMark(m.body) : m.body),
     xml('delay', { xmlns: 'urn:xmpp:delay', from: room.jid, stamp: m.createdAt.toISOString() }),
     m.originId ? xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: m.originId }) : null,
     xml('stanza-id', { xmlns: 'urn:xmpp:sid:0', id: m.id, by: room.jid }));

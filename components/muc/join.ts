@@ -12,12 +12,15 @@ import { occupantPresence } from './presence.js';
 import type { MucService } from './service.js';
 import { byNick, distinctOccupants, NS_MUC, type Occupant } from './state.js';
 import { conversationByNode } from '../../src/db/repos/conversations.js';
+import { TeamRooms } from './team.js';
 
 export async function handlePresence(muc: MucService, p: Element): Promise<void> {
   const { from, to, type } = p.attrs;
   if (!from || !to || type === 'error') return;
   const nick = resourceOf(to);
   const node = localOf(to);
+  const teams = TeamRooms.of(muc);
+  if (teams?.owns(node)) { await teams.handlePresence(p); return; }
   const room = muc.rooms.get(node);
   const existing = room?.occupants.get(from);
 

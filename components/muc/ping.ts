@@ -2,11 +2,13 @@
 // pings its own occupant JID to learn whether it is still joined.
 import { xml } from '../xmpp.js';
 import type { MucService } from './service.js';
+import { TeamRooms } from './team.js';
 
 export function registerPing(muc: MucService): void {
   muc.component.iqCallee.get('urn:xmpp:ping', 'ping', (ctx) => {
     const { to, from } = ctx.stanza.attrs;
     if (!to || !to.includes('/')) return true;
+    if (from && TeamRooms.of(muc)?.isOccupant(to, from)) return true;
     const room = muc.roomFor(to);
     const occ = room && from ? room.occupants.get(from) : undefined;
     if (occ && occ.nick === to.slice(to.indexOf('/') + 1)) return true;

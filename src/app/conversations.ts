@@ -24,6 +24,7 @@ import { bareJid, domainOf } from '../../components/xmpp.js';
 import type { AgentDirectory } from './agents.js';
 import type { Routing } from './routing.js';
 import { secret, sha256 } from './secrets.js';
+import { AgentCommands } from './agent-commands.js';
 
 export interface StartedConversation { id: string; roomJid: string; password: string; nick: string; customerToken: string; websocketPath: string; guestDomain: string }
 
@@ -32,7 +33,12 @@ export class Conversations implements MucHooks, DeskHooks {
   onAgentAvailable: () => Promise<void> = async () => {};
   routing!: Routing;
 
-  constructor(private readonly deps: { db: Db; cfg: Config; log: Logger; agents: AgentDirectory; muc: MucService; desk: DeskService }) {}
+  /** Agents' commands in rooms and at the desk, transfers, team rooms (issue 4). */
+  readonly commands: AgentCommands;
+
+  constructor(private readonly deps: { db: Db; cfg: Config; log: Logger; agents: AgentDirectory; muc: MucService; desk: DeskService }) {
+    this.commands = new AgentCommands({ ...deps, routing: () => this.routing, close: (conv, by) => this.close(conv, by) });
+  }
 
   private get db() { return this.deps.db; }
 
@@ -102,6 +108,8 @@ export class Conversations implements MucHooks, DeskHooks {
     const nick = agent.nickname;
     if (conv.status === 'active') {
       if (conv.agentId === agent.id) return { ok: true, kind: 'agent', agentId: agent.id, nick, conversation: conv };
+      const viaTransfer = await this.commands.transfers.admit(conv, agent);
+      if (viaTransfer) return { ok: true, kind: 'agent', agentId: agent.id, nick, conversation: viaTransfer };
       return { ok: false, type: 'auth', condition: 'registration-required', text: texts.taken(agents.byId(conv.agentId ?? '')?.nickname ?? 'another agent') };
     }
     const claimed = await this.routing.claim(conv.id, agent.id);
@@ -129,24 +137,12 @@ export class Conversations implements MucHooks, DeskHooks {
   }
 
   async command(room: RoomState, occ: Occupant, text: string): Promise<void> {
-    const [cmd = ''] = text.slice(1).split(/\s+/);
-    switch (cmd.toLowerCase()) {
-      case 'close': {
-        const agent = this.deps.agents.byId(occ.agentId ?? '');
-        await this.close(room.conversation, agent?.jid ?? bareJid(occ.realJid));
-        return;
-      }
-      case 'help':
-        await notice(this.deps.muc, room, texts.agentHelp, { to: [occ] });
-        return;
-      default:
-        await notice(this.deps.muc, room, texts.unknownCommand(cmd), { to: [occ] });
-    }
+    await this.commands.room.run(room, occ, text);
   }
 
   async declined(_room: RoomState | null, conv: Conversation, fromJid: string): Promise<void> {
     const agent = this.deps.agents.byJid(bareJid(fromJid));
-    if (agent) await this.routing.declined(conv.id, agent.id);
+    if (agent && !(await this.routing.declined(conv.id, agent.id))) await this.commands.transfers.decline(agent, conv.id);
   }
 
   /** Sends an offer's invitation (see components/muc/actions.ts). */
@@ -167,24 +163,6 @@ export class Conversations implements MucHooks, DeskHooks {
   }
 
   async deskCommand(bare: string, text: string): Promise<string | null> {
-    const agent = this.deps.agents.byJid(bare)!;
-    const [cmd = ''] = text.replace(/^[/!]/, '').split(/\s+/);
-    switch (cmd.toLowerCase()) {
-      case 'status': {
-        const state = this.deps.desk.presence.available(bare) ? 'available: you get offers' : 'not available (away, busy or offline): you get no offers';
-        const chats = (await this.db.query("SELECT customer_name, muc_node FROM conversations WHERE agent_id = $1 AND status = 'active' ORDER BY accepted_at", [agent.id])).rows;
-        const offers = (await this.db.query("SELECT c.customer_name, c.muc_node FROM offers o JOIN conversations c ON c.id = o.conversation_id WHERE o.agent_id = $1 AND o.status = 'pending' ORDER BY o.created_at", [agent.id])).rows;
-        const line = (r: { customer_name: string; muc_node: string }) => `\n  • ${r.customer_name} — ${this.deps.muc.roomJid(r.muc_node)}`;
-        return `You are ${state}.\nChats: ${chats.length} of ${agent.maxChats}${chats.map(line).join('')}\nPending offers: ${offers.length}${offers.map(line).join('')}`;
-      }
-      case 'decline': case 'reject': {
-        const mine = await pendingOffers(this.db, { agentId: agent.id });
-        if (mine.length === 0) return 'You have no pending offer to decline.';
-        await this.routing.declined(mine[0]!.conversationId, agent.id);
-        return null; // the routing's "You declined…" notice is the answer
-      }
-      default:
-        return texts.deskHelp;
-    }
+    return this.commands.desk.chat(bare, text);
   }
 }

@@ -74,6 +74,7 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   conversations.onAgentAvailable = () => offline.agentAvailable(true);
 
   await agents.bootstrap(o.print ?? ((t) => process.stdout.write(t + '\n')));
+  await conversations.commands.start();
   await muc.start(conversations);
   await desk.start(conversations, () => agents.jids());
   await routing.start();
@@ -91,6 +92,7 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
     cfg, db, http, url, clock, sessions, agents, conversations, routing, muc, desk, mail, offline, sip,
     async close() {
       routing.stop();
+      conversations.commands.stop();
       await sip?.stop();
       await mail.stop();
       await http.close();

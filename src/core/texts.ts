@@ -41,3 +41,85 @@ export const texts = {
   agentHelp: 'Commands start with ! (or / where your client lets it through): !close — end this conversation; !help — this list.',
   deskHelp: 'Desk commands: status — your state and chats; decline — decline your latest offer; help — this list. Your availability follows your XMPP presence: Available/Free for chat = you get offers; Away, Extended away, Do not disturb or offline = none.',
 } as const;
+
+// Agent commands in a conversation and at the desk (issue 4).
+export const commandTexts = {
+  roomHelp: 'Commands start with ! (or / where your client lets it through):\n' +
+    '  !t <name> or !t @<department> — transfer this chat; they accept with !a (here or to the desk) or by joining\n' +
+    '  !invite <name> or !invite @<department> — ask another agent to join (one invitation at a time); !leave — leave them the chat\n' +
+    '  !cancel — withdraw your pending transfer or invitation; !a — accept one made to you\n' +
+    '  !p <text> — a private note (agents only, never the customer); !private — all you write is private until you type it again\n' +
+    '  !<shortcut> — send a canned response; !predef — list predefined messages, !predef <n> — send one\n' +
+    '  !offer Question? A | B | C — send choices the customer can pick as buttons\n' +
+    '  !close — end this conversation; !help — this list',
+  deskHelp: 'Desk commands: status — your state, chats and offers; queue — the waiting chats with their ids; accept <id> — take a waiting chat; ' +
+    'reject [<id>] — decline an offer or a transfer; a — accept a transfer or invitation made to you; ' +
+    'available / away — set your state by hand (it overrides your XMPP presence until you change it or go offline); auto — follow your presence again; help — this list. ' +
+    'Without a manual state your availability follows your XMPP presence: Available/Free for chat = you get offers; Away, Extended away, Do not disturb or offline = none.',
+  invalid: (cmd: string, problem: string) => `!${cmd}: ${problem}.`,
+  unknownCommand: (cmd: string) => `Unknown command or canned response "${cmd}". Type !help for the list.`,
+  noSuchAgent: (name: string) => `There is no agent called "${name}".`,
+  ambiguousAgent: (name: string, who: string[]) => `"${name}" could be ${who.join(', ')}: use their address.`,
+  noSuchDepartment: (name: string) => `There is no department called "${name}".`,
+  notYourself: 'You cannot transfer or invite to yourself.',
+  alreadyHere: (nick: string) => `${nick} is already in this conversation.`,
+  offline: (nick: string) => `${nick} is offline.`,
+  nobodyAvailable: (dept: string) => `Nobody in ${dept} is available right now.`,
+  pendingExists: (what: string) => `There is already a pending ${what} in this conversation; !cancel it first.`,
+  notOwner: 'Only the agent serving this chat can do that.',
+  transferAsked: (to: string) => `Transfer asked of ${to}. You stay in the chat until it is accepted.`,
+  inviteAsked: (to: string) => `Invitation sent to ${to}. You may stay, or type !leave once they have joined.`,
+  transferInvitation: (from: string, customer: string, room: string) =>
+    `${from} asks you to take over the chat with ${customer} (${room}). Accept by joining the room, or write "a" to the desk contact; "reject" to decline.`,
+  inviteInvitation: (from: string, customer: string, room: string) =>
+    `${from} invites you to join the chat with ${customer} (${room}). Accept by joining the room, or write "a" to the desk contact; "reject" to decline.`,
+  transferredCustomer: (nick: string) => `You have been transferred to ${nick}, who will continue with you.`,
+  transferredAgents: (from: string, to: string) => `${from} transferred the chat to ${to}.`,
+  transferredAway: (to: string) => `Transferred to ${to}.`,
+  youTookOver: (customer: string, room: string) => `The chat with ${customer} is yours now — join ${room} (the invitation is in your client) if you have not.`,
+  youJoinedInvite: (customer: string, room: string) => `You accepted the invitation to the chat with ${customer} — join ${room} if you have not.`,
+  inviteeJoined: (nick: string) => `${nick} joined the conversation.`,
+  taken: (by: string) => `Too late: ${by} accepted it first.`,
+  nothingToAccept: 'There is no transfer or invitation waiting for you.',
+  nothingToCancel: 'You have no pending transfer or invitation in this conversation.',
+  cancelled: (what: string) => `Your ${what} was withdrawn.`,
+  cancelledForYou: (from: string, customer: string) => `${from} withdrew the request about the chat with ${customer}.`,
+  expired: (what: string, to: string) => `Your ${what} to ${to} was not accepted in time; you keep the chat.`,
+  declinedBy: (nick: string, what: string) => `${nick} declined your ${what}; you keep the chat.`,
+  youDeclined: (customer: string) => `You declined the request about the chat with ${customer}.`,
+  leaveNeedsAgent: 'Nobody else serves this chat yet: wait until the agent you invited has joined, or !close it.',
+  left: (nick: string) => `${nick} left the conversation.`,
+  handedOver: (from: string, to: string) => `${from} left; ${to} continues with you.`,
+  privateOn: 'Private mode on: what you write here now reaches agents only. Type !private again to end it.',
+  privateOff: 'Private mode off: what you write reaches the customer again.',
+  /** How a private note shows to agents (the stored text stays as written). */
+  privateMark: (body: string) => `[private] ${body}`,
+  noPredefined: 'There are no predefined messages yet (an administrator adds them).',
+  predefList: (items: Array<{ title: string; text: string }>) =>
+    'Predefined messages (send one with !predef <number>):\n' + items.map((m, i) => `  ${i + 1}. ${m.title} — ${m.text}`).join('\n'),
+  noSuchPredefined: (n: number, count: number) => `There is no predefined message ${n} (there are ${count}).`,
+  offerPrompt: 'Please choose one:',
+  offerBody: (question: string | null, options: string[]) => `${question ?? 'Please choose one:'}\n${options.map((o) => `• ${o}`).join('\n')}`,
+  // Desk
+  manual: (state: 'available' | 'away') => state === 'available'
+    ? 'You are available by hand: you get offers whatever your client shows, until you write "away" or "auto" or go offline.'
+    : 'You are away by hand: you get no offers whatever your client shows, until you write "available" or "auto".',
+  auto: 'Your availability follows your XMPP presence again.',
+  queueEmpty: 'Nobody is waiting.',
+  queueHeader: 'Waiting chats (accept <id> to take one):',
+  noSuchWaiting: (id: string) => `No waiting chat has the id "${id}". Write "queue" for the list.`,
+  ambiguousId: (id: string) => `Several chats start with "${id}": give more of the id.`,
+  notForYou: 'That chat is for other agents (a private room or a department you are not in).',
+  full: (max: number) => `You already have ${max} chats open, your limit. Close one first.`,
+  accepted: (customer: string, room: string) => `The chat with ${customer} is yours — the invitation to ${room} is on its way; join it to start.`,
+  pickedReason: (customer: string, room: string) => `You took the chat with ${customer} (${room}) from the queue: join to start.`,
+  notWaiting: 'That chat is no longer waiting.',
+  noOffer: 'You have no pending offer or request to decline.',
+  noOfferFor: (id: string) => `You have no pending offer for "${id}".`,
+  idRequired: (cmd: string) => `Say which chat: ${cmd} <id> (write "queue" for the ids).`,
+  unknownDesk: (word: string) => `Unknown desk command "${word}". Write "help" for the list.`,
+  // Team rooms
+  teamSubject: (dept: string) => `Team room of ${dept}`,
+  teamInvitation: (dept: string) => `You are a member of ${dept}: this is its team room, for agents only.`,
+  teamMembersOnly: 'Only members of this department can join its team room.',
+} as const;

@@ -19,6 +19,8 @@ export interface LineOptions {
   /** Role shown next to an agent's nick (the room's agentLabel). */
   label?: string;
   pending?: boolean;
+  /** XEP-0439 quick responses shown as buttons; choosing one sends its value. */
+  choices?: Array<{ value: string; label: string }>;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -32,6 +34,8 @@ export class ChatView {
   private readonly sendButton = h('button', { id: 'send', type: 'submit', class: 'primary' }, strings.send);
   private readonly endButton = h('button', { id: 'end', type: 'button', class: 'secondary' }, strings.end);
   private readonly composeForm: HTMLFormElement;
+  /** The buttons of the latest message that offered choices (XEP-0439 §6: only the most recent message's). */
+  private choices: HTMLElement | null = null;
 
   constructor(private readonly handlers: ChatViewHandlers) {
     this.composeForm = h('form', { class: 'compose', autocomplete: 'off' },
@@ -63,6 +67,17 @@ export class ChatView {
         !o.mine && o.label && h('span', { class: 'role' }, o.label),
         h('time', { datetime: o.time.toISOString() }, timeFormat.format(o.time))),
       h('div', { class: 'body' }, linkify(o.body)));
+    this.choices?.remove();
+    this.choices = null;
+    if (o.choices?.length && !this.compose.disabled) {
+      this.choices = h('div', { class: 'choices', role: 'group', 'aria-label': strings.choicesLabel },
+        ...o.choices.map((c) => {
+          const b = h('button', { type: 'button', class: 'secondary choice' }, c.label);
+          b.addEventListener('click', () => { this.choices?.remove(); this.choices = null; this.handlers.send(c.value); });
+          return b;
+        }));
+      li.append(this.choices);
+    }
     if (o.pending) this.setPending(li, true);
     this.append(li);
     return li;
@@ -90,6 +105,8 @@ export class ChatView {
 
   /** The conversation is over: no more input, offer a fresh start. */
   close(): void {
+    this.choices?.remove();
+    this.choices = null;
     this.compose.disabled = true;
     this.sendButton.disabled = true;
     this.endButton.hidden = true;

@@ -224,7 +224,7 @@ export class Conversation {
     if (ev.nick === undefined) return this.view.addNotice(ev.body);
     const mine = this.ownNicks.has(ev.nick);
     if (mine && this.outbox.delivered(ev.originId)) return;
-    this.view.addLine({ mine, nick: mine ? strings.you : ev.nick, body: ev.body, time, label: this.o.agentLabel });
+    this.view.addLine({ mine, nick: mine ? strings.you : ev.nick, body: ev.body, time, label: this.o.agentLabel, choices: mine || ev.stamp ? undefined : ev.responses });
     if (!mine) {
       this.typingIn.stop(ev.nick);
       if (!ev.stamp) this.o.attention();

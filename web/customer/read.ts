@@ -16,7 +16,9 @@ export type RoomEvent =
       reason?: string }
   | { kind: 'presence-error'; error: StanzaError }
   /** A chat line; `nick` is undefined when the room itself speaks (system notice). */
-  | { kind: 'message'; nick?: string; body: string; stanzaId?: string; originId?: string; stamp?: Date }
+  | { kind: 'message'; nick?: string; body: string; stanzaId?: string; originId?: string; stamp?: Date;
+      /** XEP-0439 quick responses the agent offered with this message. */
+      responses?: Array<{ value: string; label: string }> }
   | { kind: 'chat-state'; nick: string; state: ChatState }
   | { kind: 'message-error'; id?: string; error: StanzaError }
   /** The subject, which the room sends after the history (XEP-0045 §7.2.15). */
@@ -65,6 +67,7 @@ function readMessage(stanza: Element, nick: string | undefined, roomJid: string)
       stanzaId: sid?.attrs.id,
       originId: stanza.getChild('origin-id', NS.sid)?.attrs.id,
       stamp: stamp && !Number.isNaN(stamp.getTime()) ? stamp : undefined,
+      responses: readResponses(stanza),
     };
   }
   if (stanza.getChild('subject')) return { kind: 'subject' };
@@ -75,6 +78,14 @@ function readMessage(stanza: Element, nick: string | undefined, roomJid: string)
     return { kind: 'chat-state', nick, state: state.name as ChatState };
   }
   return undefined;
+}
+
+// XEP-0439 §4.1: each <response/> has a value (what choosing it sends) and an optional label.
+function readResponses(stanza: Element): Array<{ value: string; label: string }> | undefined {
+  const list = stanza.getChildren('response', NS.quickResponse)
+    .filter((r) => typeof r.attrs.value === 'string' && r.attrs.value.trim() !== '')
+    .map((r) => ({ value: r.attrs.value as string, label: (r.attrs.label as string | undefined)?.trim() || (r.attrs.value as string) }));
+  return list.length ? list : undefined;
 }
 
 // RFC 6120 §8.3.2: the defined condition is the one child in the stanzas namespace that is not <text/>.

@@ -9,6 +9,7 @@ export const NS = {
   delay: 'urn:xmpp:delay',
   stanzas: 'urn:ietf:params:xml:ns:xmpp-stanzas',
   hints: 'urn:xmpp:hints',
+  quickResponse: 'urn:xmpp:tmp:quick-response',
 } as const;
 
 export type ChatState = 'active' | 'composing' | 'paused' | 'inactive' | 'gone';

@@ -30,6 +30,7 @@ export const strings = {
 
   // Chat
   logLabel: 'Conversation',
+  choicesLabel: 'Quick answers',
   composeLabel: 'Your message',
   composePlaceholder: 'Type your message…',
   send: 'Send',

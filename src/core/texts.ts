@@ -38,8 +38,6 @@ export const texts = {
   customerCannotChangeSubject: 'Only agents can change the subject of a conversation.',
   unknownCommand: (cmd: string) => `Unknown command "${cmd}". Type !help for the list.`,
   // "!" first: several clients (Profanity, Gajim) take a leading "/" as their own command.
-  agentHelp: 'Commands start with ! (or / where your client lets it through): !close — end this conversation; !help — this list.',
-  deskHelp: 'Desk commands: status — your state and chats; decline — decline your latest offer; help — this list. Your availability follows your XMPP presence: Available/Free for chat = you get offers; Away, Extended away, Do not disturb or offline = none.',
 } as const;
 
 // Agent commands in a conversation and at the desk (issue 4).

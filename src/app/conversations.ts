@@ -4,12 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { customerNick, validateContact, type ContactInput } from '../core/contact-form.js';
-import { AppError, invalid } from '../core/errors.js';
+import { validateContext } from '../core/contact-context.js';
+import { AppError, conflict, invalid } from '../core/errors.js';
 import { routingSettings } from '../db/repos/company-settings.js';
 import { departmentsForVisitors } from '../db/repos/departments.js';
 import { offerReason, offerText, texts } from '../core/texts.js';
 import type { Db } from '../db/pool.js';
-import { addEvent, closeConversation, conversationById, customerTokenMatches, insertConversation, markCustomerJoined, type Conversation } from '../db/repos/conversations.js';
+import { addEvent, closeConversation, conversationById, customerTokenMatches, insertConversation, markAskAll, markCustomerJoined, saveContext, type Conversation } from '../db/repos/conversations.js';
 import { insertMessage } from '../db/repos/messages.js';
 import { pendingOffers } from '../db/repos/offers.js';
 import { roomBySlug, type Room } from '../db/repos/rooms.js';
@@ -39,7 +40,8 @@ export class Conversations implements MucHooks, DeskHooks {
   async start(slug: string, input: ContactInput): Promise<StartedConversation> {
     const room = await roomBySlug(this.db, slug);
     if (!room) throw new AppError('not_found', `room: there is no room "${slug}"`, 'slug');
-    const { departmentId, ...answers } = input;
+    const { departmentId, context, ...answers } = input;
+    const pageContext = validateContext(context);
     const department = await this.departmentChoice(departmentId);
     const contact = validateContact(room.settings, answers);
     const password = secret(20);
@@ -48,6 +50,7 @@ export class Conversations implements MucHooks, DeskHooks {
       roomId: room.id, mucNode: `c-${randomUUID().replace(/-/g, '').slice(0, 20)}`, customerName: contact.name,
       customerEmail: contact.email, firstMessage: contact.message, form: { ...contact }, roomPassword: password, customerTokenHash: sha256(customerToken), departmentId: department,
     });
+    await saveContext(this.db, conv.id, pageContext);
     const nick = customerNick(contact.name);
     if (contact.message) {
       // The form's first message opens the conversation, so the agent sees it in the room's history.
@@ -71,6 +74,17 @@ export class Conversations implements MucHooks, DeskHooks {
     if (!/^[0-9a-f-]{36}$/.test(id) || !(await customerTokenMatches(this.db, id, sha256(token)))) throw new AppError('not_found', 'conversation: not found or wrong token', 'id');
     const conv = (await conversationById(this.db, id))!;
     await this.close(conv, 'customer');
+  }
+
+  /** The customer's "Ask all agents" while the room offers them first to the agent who served them (seed 000). */
+  async askAll(id: string, token: string): Promise<void> {
+    if (!/^[0-9a-f-]{36}$/.test(id) || !(await customerTokenMatches(this.db, id, sha256(token)))) throw new AppError('not_found', 'conversation: not found or wrong token', 'id');
+    const conv = (await conversationById(this.db, id))!;
+    const { settings } = await this.routing.room(conv.roomId);
+    if (!settings.stickyAgent || !settings.askAllAllowed) throw conflict('id', 'this room does not let customers ask all agents');
+    if (!(await markAskAll(this.db, id))) throw conflict('id', 'the conversation is not waiting for an agent');
+    await addEvent(this.db, id, 'ask_all');
+    await this.routing.kick();
   }
 
   async close(conv: Conversation, by: 'customer' | string): Promise<boolean> {

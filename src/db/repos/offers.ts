@@ -61,3 +61,17 @@ export async function agentLoads(db: Queryable): Promise<Map<string, { active: n
           UNION ALL SELECT agent_id, false FROM offers WHERE status = 'pending') x GROUP BY agent_id`);
   return new Map(r.rows.map((x) => [x.id as string, { active: x.active as number, pending: x.pending as number }]));
 }
+
+/** The round-robin rotation of rooms: the agent each gave a conversation to last. */
+export async function rotations(db: Queryable, roomIds: readonly string[]): Promise<Map<string, string | null>> {
+  if (roomIds.length === 0) return new Map();
+  const r = await db.query('SELECT room_id::text AS room, last_agent_id::text AS agent FROM routing_rotation WHERE room_id = ANY($1::uuid[])', [roomIds]);
+  return new Map(r.rows.map((x) => [x.room as string, x.agent as string | null]));
+}
+
+export async function saveRotations(db: Queryable, last: ReadonlyMap<string, string>): Promise<void> {
+  if (last.size === 0) return;
+  await db.query(`INSERT INTO routing_rotation (room_id, last_agent_id) SELECT * FROM unnest($1::uuid[], $2::uuid[])
+    ON CONFLICT (room_id) DO UPDATE SET last_agent_id = excluded.last_agent_id, at = now()`, [[...last.keys()], [...last.values()]]);
+}
+

@@ -7,6 +7,7 @@ import { defaultRoomSettings, type RoomSettings } from '../../src/core/room-sett
 import { insertRoom, privateRoomOf } from '../../src/db/repos/rooms.js';
 import { customer, startStack, untilAvailable, waitUntil, type CustomerSession, type Stack } from '../support/stack.js';
 import { isInvite, isSelfPresence, joinPresence, groupchat, TestClient, xml } from '../support/xmpp.js';
+import { launchChromium } from '../support/browser.js';
 
 type Online = { client: TestClient; jid: string; nick: string; id: string };
 interface Profile { maxChats?: number; show?: string; location?: { lat: number; lon: number }; mobile?: boolean; departmentIds?: string[] }
@@ -319,5 +320,46 @@ describe('routing strategies and eligibility rules (real servers, 3+ agents)', f
       const row = (await stack.sb.db.query('SELECT page_url, visitor_id, latitude, longitude FROM conversations WHERE id = $1', [id])).rows[0];
       expect(row).to.deep.equal({ page_url: 'https://example.com/a?b=c', visitor_id: 'Ab_9-z', latitude: -33.9, longitude: 151.2 });
     });
+  });
+
+  it('the customer page sends its context: the embedding page routes by URL, the same browser returns to its agent', async () => {
+    const slug = await room(stack, { stickyAgent: true, tierDelaySeconds: 600 });
+    const [a, b, c] = [await agentOnline(stack, 'Wes'), await agentOnline(stack, 'Wim'), await agentOnline(stack, 'Wyn')];
+    const rule = (await stack.sb.db.query("INSERT INTO url_routes (pattern, enabled) VALUES ($1, true) RETURNING id::text", [`web${seq}.example.com/help`])).rows[0].id as string;
+    await stack.sb.db.query('INSERT INTO url_route_agents (url_route_id, agent_id) VALUES ($1, $2), ($1, $3)', [rule, a.id, b.id]);
+    const browser = await launchChromium();
+    try {
+      const context = await browser.newContext();
+      const jidOf = async (id: string) => `${(await stack.sb.db.query('SELECT muc_node FROM conversations WHERE id = $1', [id])).rows[0].muc_node}@${stack.cfg.roomsDomain}`;
+      // A new tab each time (the page keeps its conversation per tab); the browser's storage is shared.
+      const start = async (name: string, pageUrl: string) => {
+        const page = await context.newPage();
+        await page.goto(`${stack.cfg.publicUrl}/c/${slug}?page=${encodeURIComponent(pageUrl)}`);
+        await page.fill('input[name="name"]', name);
+        await page.fill('[name="message"]', 'hello');
+        await page.click('#start');
+        let row: { id: string; page_url: string; visitor_id: string } | undefined;
+        await waitUntil(async () => {
+          row = (await stack.sb.db.query('SELECT id::text, page_url, visitor_id FROM conversations WHERE customer_name = $1', [name])).rows[0];
+          return !!row?.visitor_id; // the context is stored just after the row
+        }, 20_000, `${name}'s conversation`);
+        return row!;
+      };
+      const first = await start(`Web ${seq}`, `https://web${seq}.example.com/help/faq`);
+      expect(first.page_url).to.equal(`https://web${seq}.example.com/help/faq`);
+      expect(first.visitor_id).to.match(/^[A-Za-z0-9_-]{1,64}$/);
+      expect(await offeredTo(stack, first.id, 2)).to.deep.equal(sorted(a, b));
+      const roomJid = await jidOf(first.id);
+      const password = (await stack.sb.db.query('SELECT room_password FROM conversations WHERE id = $1', [first.id])).rows[0].room_password as string;
+      await accept(b, { roomJid, password } as CustomerSession);
+      await waitUntil(async () => (await stack.sb.db.query('SELECT status FROM conversations WHERE id = $1', [first.id])).rows[0].status === 'active', 10_000, 'accepted');
+      await stack.sb.db.query("UPDATE conversations SET status = 'closed', closed_at = now() WHERE id = $1", [first.id]);
+
+      // The same browser again, from a page no rule matches: the cookie id brings it to b first.
+      const again = await start(`Web again ${seq}`, 'https://elsewhere.example.org/');
+      expect(again.visitor_id).to.equal(first.visitor_id);
+      expect(await offeredTo(stack, again.id)).to.deep.equal([b.id]);
+      expect(await c.client.receives(isInvite(await jidOf(again.id)), 300)).to.equal(false);
+    } finally { await browser.close(); }
   });
 });

@@ -1,6 +1,7 @@
 // The public REST API the page talks to (same origin).
 
 import type { FieldType, FormField as StoredField, Theme } from '../../src/core/room-settings.js';
+import { pageContext } from './page-context.js';
 
 export type { FieldType, Theme };
 
@@ -64,7 +65,7 @@ function asRoom(r: Partial<RoomPublic>): RoomPublic {
 
 export async function createConversation(slug: string, form: ContactForm): Promise<ConversationTicket> {
   const res = await fetch(`/api/v1/rooms/${encodeURIComponent(slug)}/conversations`, {
-    method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(form),
+    method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ ...form, context: pageContext() }),
   });
   if (res.status !== 201) throw await toError(res);
   return await res.json() as ConversationTicket;

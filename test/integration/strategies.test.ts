@@ -8,6 +8,7 @@ import { insertRoom, privateRoomOf } from '../../src/db/repos/rooms.js';
 import { customer, startStack, untilAvailable, waitUntil, type CustomerSession, type Stack } from '../support/stack.js';
 import { isInvite, isSelfPresence, joinPresence, groupchat, TestClient, xml } from '../support/xmpp.js';
 import { launchChromium } from '../support/browser.js';
+import { adminApi } from '../support/admin-api.js';
 
 type Online = { client: TestClient; jid: string; nick: string; id: string };
 interface Profile { maxChats?: number; show?: string; location?: { lat: number; lon: number }; mobile?: boolean; departmentIds?: string[] }
@@ -74,6 +75,23 @@ describe('routing strategies and eligibility rules (real servers, 3+ agents)', f
     await stack.sb.db.query("UPDATE offers SET status = 'withdrawn', ended_at = now() WHERE status = 'pending'");
     await stack.sb.db.query('UPDATE url_routes SET enabled = false');
     await stack.sb.db.query("DELETE FROM settings WHERE key = 'routing'");
+  });
+
+  it('a strategy chosen through the admin API is the one routing uses; an unknown one is refused', async () => {
+    const api = await adminApi(stack);
+    const slug = await room(stack, {});
+    const [a, b, c] = [await agentOnline(stack, 'Abe'), await agentOnline(stack, 'Amy'), await agentOnline(stack, 'Ari')];
+    await activeChat(stack, a.id);
+    await activeChat(stack, c.id);
+    const ring = await customer(stack, form('Ring all'), slug);
+    expect(await offeredTo(stack, ring.id, 3)).to.deep.equal(sorted(a, b, c));
+    const bad = await api.call('PATCH', `/api/v1/rooms/${slug}`, api.admin, { strategy: 'sticky' });
+    expect([bad.status, bad.body.field]).to.deep.equal([400, 'strategy']);
+    const ok = await api.call('PATCH', `/api/v1/rooms/${slug}`, api.admin, { strategy: 'least-busy' });
+    expect(ok.status).to.equal(200);
+    expect(ok.body.settings.strategy).to.equal('least-busy');
+    const one = await customer(stack, form('One'), slug);
+    expect(await offeredTo(stack, one.id)).to.deep.equal([b.id]);
   });
 
   it('least-busy: the agent with the fewest chats gets it, and only them', async () => {

@@ -76,15 +76,18 @@ export interface Verdict {
   widened: boolean;
 }
 
-export function eligibleAgents(conv: WaitingConversation, agents: readonly AgentState[], now: number): Verdict {
+/** `keep` is the caller's own test (capacity…), run first: agents it drops are neither eligible nor waited for. */
+export function eligibleAgents(conv: WaitingConversation, agents: readonly AgentState[], now: number, keep?: (a: AgentState) => boolean): Verdict {
   const r = conv.rules ?? {};
   const { stickyUntil, mobileFrom } = schedule(conv, now);
   const out: AgentState[] = [];
   let wakeAt: number | null = null;
   const later = (t: number) => { wakeAt = wakeAt === null ? t : Math.min(wakeAt, t); };
+  const filtered = !!(r.departmentId || r.urlRouteAgents != null || r.ownerAgentId); // most chats: no filter to run
   for (const a of agents) {
+    if (keep && !keep(a)) continue;
     const tier = tierOf(a, r);
-    if (tier === null || !FILTERS.every((f) => f(a, r))) continue;
+    if (tier === null || (filtered && !FILTERS.every((f) => f(a, r)))) continue;
     if (stickyUntil !== null && a.id !== r.stickyAgentId) { later(stickyUntil); continue; }
     // The sticky agent is theirs to answer in the sticky phase, on a phone too.
     if (tier === 'mobile' && stickyUntil === null && now < mobileFrom) { later(mobileFrom); continue; }

@@ -75,14 +75,14 @@ export function planOffers(waiting: readonly WaitingConversation[], agents: read
   // Who each conversation may be offered to, judged on the state before this plan.
   const turns: Turn[] = [];
   for (const conv of [...waiting].sort((x, y) => x.createdAt - y.createdAt)) {
-    const verdict = eligibleAgents(conv, agents, now);
+    const verdict = eligibleAgents(conv, agents, now, (a) => hasRoom(a) && !conv.pendingAgents.has(a.id));
     if (verdict.wakeAt !== null) wakeBy(verdict.wakeAt);
     const width = conv.ringLimit > 0 ? conv.ringLimit : STRATEGIES[conv.strategy].ringWidth || Infinity;
     const sticky = conv.rules?.stickyAgentId;
     const held = verdict.widened && sticky && conv.pendingAgents.has(sticky) ? conv.pendingAgents.size - 1 : conv.pendingAgents.size;
     const quota = width - held;
     if (quota <= 0) continue;
-    const open = verdict.agents.filter((a) => hasRoom(a) && !conv.pendingAgents.has(a.id));
+    const open = verdict.agents;
     let eligible = open.filter((a) => !conv.refusedBy.has(a.id));
     if (eligible.length === 0 && conv.pendingAgents.size === 0 && open.length > 0) {
       // Only agents who already refused are left: try them again after a pause.

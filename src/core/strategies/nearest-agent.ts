@@ -3,7 +3,7 @@
 // a location come after every located one; without the customer's location
 // nobody is nearer, and the least loaded come first. Equal distances: idle
 // the longest first.
-import { byIdle, cmp, load, rankBy } from './order.js';
+import { idle, load, rankBy } from './order.js';
 import type { Candidate, GeoPoint, Strategy } from './types.js';
 
 const EARTH_RADIUS_KM = 6371.0088;
@@ -19,5 +19,5 @@ export function distanceKm(a: GeoPoint, b: GeoPoint): number {
 export const nearestAgent: Strategy = (candidates, conversation) => {
   const here = conversation.location;
   const far = (a: Candidate) => (here && a.location ? distanceKm(here, a.location) : Infinity);
-  return rankBy(candidates, (x, y) => cmp(far(x), far(y)), (x, y) => cmp(load(x), load(y)), byIdle);
+  return rankBy(candidates, far, load, idle);
 };

@@ -4,10 +4,9 @@
 // the least loaded agents first: lowest share of maxChats taken by chats and
 // pending offers, then fewer active chats, then idle the longest; ties keep
 // the given order.
-import { byIdle, cmp, load, rankBy } from './order.js';
-import type { Candidate, Strategy } from './types.js';
+import { active, idle, load, rankBy, type Key } from './order.js';
+import type { Strategy } from './types.js';
 
-const share = (a: Candidate) => (a.maxChats > 0 ? load(a) / a.maxChats : Infinity);
+const share: Key = (c) => (c.maxChats > 0 ? load(c) / c.maxChats : Infinity);
 
-export const quickestReply: Strategy = (candidates) =>
-  rankBy(candidates, (x, y) => cmp(share(x), share(y)), (x, y) => cmp(x.active, y.active), byIdle);
+export const quickestReply: Strategy = (candidates) => rankBy(candidates, share, active, idle);

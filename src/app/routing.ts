@@ -7,7 +7,7 @@ import { texts } from '../core/texts.js';
 import { isStrategy } from '../core/strategies/index.js';
 import { inTransaction, type Db } from '../db/pool.js';
 import { addEvent, claimConversation, conversationById, waitingConversations, type Conversation } from '../db/repos/conversations.js';
-import { agentLoads, endOffers, insertOffers, pendingOffers, saveRotations, settleOffers, type Offer } from '../db/repos/offers.js';
+import { agentLoads, endOffers, insertOffers, pendingOffers, settleOffers, type Offer } from '../db/repos/offers.js';
 import { roomById, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import type { AgentDirectory } from './agents.js';
@@ -106,10 +106,10 @@ export class Routing {
     const timeoutOf = (conversationId: string) => roomOf.get(conversationId)!.settings.offerTimeoutSeconds;
     // One statement for the whole plan and its events: a burst of waiting conversations
     // costs one round trip, not two per conversation.
-    const made = await insertOffers(this.db, plan.offers.map((o) => ({ ...o, deadline: new Date(now + timeoutOf(o.conversationId) * 1000) })));
-    // Round robin: where the rotation stands, stored so it continues after a restart.
+    // Round robin: where the rotation stands, stored with the offers so it continues after a restart.
     const roundRobin = new Set([...roomOf.values()].filter((r) => r.settings.strategy === 'round-robin').map((r) => r.id));
-    await saveRotations(this.db, new Map([...plan.lastOffered].filter(([roomId]) => roundRobin.has(roomId))));
+    const rotation = new Map([...plan.lastOffered].filter(([roomId]) => roundRobin.has(roomId)));
+    const made = await insertOffers(this.db, plan.offers.map((o) => ({ ...o, deadline: new Date(now + timeoutOf(o.conversationId) * 1000) })), rotation);
     for (const offer of made) {
       this.arm(offer);
       this.ports.invite(byId.get(offer.conversationId)!, roomOf.get(offer.conversationId)!, this.agents.byId(offer.agentId)!.jid, timeoutOf(offer.conversationId));

@@ -238,6 +238,18 @@ describe('routing strategies and eligibility rules (real servers, 3+ agents)', f
     expect(await awayDesk.client.receives(isInvite(cust.roomJid), 300)).to.equal(false);
   });
 
+  it('tiers: a mobile agent signing in away gets a chat already past the delay; signing out withdraws it', async () => {
+    const slug = await room(stack, { tierDelaySeconds: 1, includeMobileAgents: true });
+    const cust = await customer(stack, form('Late phone'), slug);
+    await waitUntil(async () => (await stack.sb.db.query("SELECT now() - customer_joined_at > interval '1.5 seconds' AS past FROM conversations WHERE id = $1", [cust.id])).rows[0].past, 20_000, 'past the delay');
+    expect(await offers(stack, cust.id)).to.deep.equal([]);
+    const phone = await agentOnline(stack, 'Pam', { mobile: true, show: 'xa' });
+    expect(await offeredTo(stack, cust.id)).to.deep.equal([phone.id]);
+    await phone.client.waitFor(isInvite(cust.roomJid), 10_000, 'offer to the phone');
+    await phone.client.send(xml('presence', { type: 'unavailable' }));
+    await waitUntil(async () => (await offers(stack, cust.id))[0]?.status === 'withdrawn', 20_000, 'offer withdrawn');
+  });
+
   it('tiers: a room without mobile agents never offers them', async () => {
     const slug = await room(stack, { tierDelaySeconds: 1, includeMobileAgents: false, reofferAfterSeconds: 1 });
     const phone = await agentOnline(stack, 'Mo', { mobile: true });

@@ -276,6 +276,7 @@ describe('routing strategies and eligibility rules (real servers, 3+ agents)', f
 
       const again = await customer(stack, form('Back again', { email: email.toUpperCase() }), slug);
       expect(await offeredTo(stack, again.id)).to.deep.equal([b.id]);
+      expect([(first as unknown as { askAll: boolean }).askAll, (again as unknown as { askAll: boolean }).askAll], 'the start tells who may ask all').to.deep.equal([false, true]);
       expect(await a.client.receives(isInvite(again.roomJid), 500)).to.equal(false);
 
       const askAll = (token: string, id = again.id) => fetch(`${stack.cfg.publicUrl}/api/v1/conversations/${id}/ask-all`, { method: 'POST', headers: { authorization: `Bearer ${token}` } });
@@ -373,12 +374,14 @@ describe('routing strategies and eligibility rules (real servers, 3+ agents)', f
           row = (await stack.sb.db.query('SELECT id::text, page_url, visitor_id FROM conversations WHERE customer_name = $1', [name])).rows[0];
           return !!row?.visitor_id; // the context is stored just after the row
         }, 20_000, `${name}'s conversation`);
-        return row!;
+        return { ...row!, page };
       };
       const first = await start(`Web ${seq}`, `https://web${seq}.example.com/help/faq`);
       expect(first.page_url).to.equal(`https://web${seq}.example.com/help/faq`);
       expect(first.visitor_id).to.match(/^[A-Za-z0-9_-]{1,64}$/);
       expect(await offeredTo(stack, first.id, 2)).to.deep.equal(sorted(a, b));
+      await first.page.waitForSelector('#status:has-text("Waiting")');
+      expect(await first.page.isHidden('#ask-all'), 'a first-time customer has nobody to wait for').to.equal(true);
       const roomJid = await jidOf(first.id);
       const password = (await stack.sb.db.query('SELECT room_password FROM conversations WHERE id = $1', [first.id])).rows[0].room_password as string;
       await accept(b, { roomJid, password } as CustomerSession);
@@ -390,6 +393,11 @@ describe('routing strategies and eligibility rules (real servers, 3+ agents)', f
       expect(again.visitor_id).to.equal(first.visitor_id);
       expect(await offeredTo(stack, again.id)).to.deep.equal([b.id]);
       expect(await c.client.receives(isInvite(await jidOf(again.id)), 300)).to.equal(false);
+      // The page offers "Ask all agents" while the customer waits for b; pressing it offers everyone.
+      await again.page.click('#ask-all');
+      expect(await offeredTo(stack, again.id, 3)).to.deep.equal(sorted(a, b, c));
+      await again.page.waitForSelector('#ask-all', { state: 'hidden' });
+      await again.page.waitForSelector('text=Every available agent has been asked too.');
     } finally { await browser.close(); }
   });
 });

@@ -27,6 +27,8 @@ export interface ConversationTicket {
   customerToken: string;
   websocketPath: string;
   guestDomain: string;
+  /** A returning customer waiting for the agent who served them may ask all agents. */
+  askAll?: boolean;
 }
 
 /** A submission: one value per field id. */
@@ -73,6 +75,14 @@ export async function createConversation(slug: string, form: ContactForm): Promi
 
 export async function endConversation(ticket: ConversationTicket): Promise<void> {
   const res = await fetch(`/api/v1/conversations/${encodeURIComponent(ticket.id)}/end`, {
+    method: 'POST', headers: { Authorization: `Bearer ${ticket.customerToken}` },
+  });
+  if (!res.ok) throw await toError(res);
+}
+
+/** "Ask all agents": offer the chat to everyone, not only the agent who served the customer before. */
+export async function askAllAgents(ticket: ConversationTicket): Promise<void> {
+  const res = await fetch(`/api/v1/conversations/${encodeURIComponent(ticket.id)}/ask-all`, {
     method: 'POST', headers: { Authorization: `Bearer ${ticket.customerToken}` },
   });
   if (!res.ok) throw await toError(res);

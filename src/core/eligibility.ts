@@ -68,7 +68,7 @@ export function schedule(conv: WaitingConversation, now: number): Schedule {
 }
 
 export interface Verdict {
-  /** Agents that may be offered it now (capacity and refusals aside). */
+  /** Agents that may be offered it now (refusals aside; without those `keep` dropped). */
   agents: AgentState[];
   /** When more agents become eligible by the clock alone, if any would. */
   wakeAt: number | null;

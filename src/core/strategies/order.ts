@@ -1,5 +1,5 @@
-// Ordering the strategies share: candidates sorted by a list of numeric keys,
-// lowest first, each key computed once per candidate. Ties keep the given
+// Ordering the strategies share: candidates sorted by numeric keys, lowest
+// first, each key computed once per candidate. Ties keep the given
 // order (the sort is stable), so a strategy's result depends only on its inputs.
 import type { Candidate } from './types.js';
 
@@ -13,18 +13,12 @@ export const load: Key = (c) => c.active + c.pending;
 
 export const active: Key = (c) => c.active;
 
-export function rankBy(candidates: readonly Candidate[], ...keys: Key[]): string[] {
-  const n = candidates.length, m = keys.length;
-  // Keys in one flat array and an index sort: no allocation per candidate (1,000 agents per ranking).
-  const k = new Float64Array(n * m);
-  for (let i = 0; i < n; i++) for (let j = 0; j < m; j++) k[i * m + j] = keys[j]!(candidates[i]!);
-  const order = Array.from({ length: n }, (_, i) => i);
-  order.sort((x, y) => {
-    for (let j = 0; j < m; j++) {
-      const a = k[x * m + j]!, b = k[y * m + j]!;
-      if (a !== b) return a < b ? -1 : 1;
-    }
-    return x - y;
-  });
-  return order.map((i) => candidates[i]!.id);
+const none: Key = () => 0;
+
+/** Up to three keys. Rows of one shape and a subtraction compare keep this cheap for 1,000 agents per ranking. */
+export function rankBy(candidates: readonly Candidate[], k0: Key, k1: Key = none, k2: Key = none): string[] {
+  const rows = candidates.map((c, i) => ({ id: c.id, i, a: k0(c), b: k1(c), c: k2(c) }));
+  // Infinity − Infinity is NaN, which is falsy: two infinite keys tie and the next key decides.
+  rows.sort((x, y) => (x.a - y.a) || (x.b - y.b) || (x.c - y.c) || (x.i - y.i));
+  return rows.map((r) => r.id);
 }

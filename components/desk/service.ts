@@ -113,8 +113,10 @@ export class DeskService {
 
   private update(bare: string, resource: string, show: ReturnType<typeof parseShow> | null): void {
     const before = this.presence.available(bare);
+    const wasOnline = this.presence.online(bare);
     const after = this.presence.set(bare, resource, show);
-    if (before !== after) this.hooks.availability(bare, after);
+    // Coming online away, or going offline from away, matters too: away agents flagged mobile get offers (tiers).
+    if (before !== after || wasOnline !== this.presence.online(bare)) this.hooks.availability(bare, after);
     for (const l of this.presenceListeners) l(bare);
   }
 

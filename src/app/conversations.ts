@@ -4,12 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../config.js';
 import { customerNick, validateContact, type ContactInput } from '../core/contact-form.js';
-import { AppError, invalid } from '../core/errors.js';
+import { validateContext, type ContactContext } from '../core/contact-context.js';
+import { AppError, conflict, invalid } from '../core/errors.js';
 import { routingSettings } from '../db/repos/company-settings.js';
 import { departmentsForVisitors } from '../db/repos/departments.js';
 import { offerReason, offerText, texts } from '../core/texts.js';
 import type { Db } from '../db/pool.js';
-import { addEvent, closeConversation, conversationById, customerTokenMatches, insertConversation, markCustomerJoined, type Conversation } from '../db/repos/conversations.js';
+import { addEvent, closeConversation, conversationById, customerTokenMatches, insertConversation, markAskAll, markCustomerJoined, previousAgents, saveContext, type Conversation } from '../db/repos/conversations.js';
 import { insertMessage } from '../db/repos/messages.js';
 import { pendingOffers } from '../db/repos/offers.js';
 import { roomBySlug, type Room } from '../db/repos/rooms.js';
@@ -26,7 +27,11 @@ import type { Routing } from './routing.js';
 import { secret, sha256 } from './secrets.js';
 import { AgentCommands } from './agent-commands.js';
 
-export interface StartedConversation { id: string; roomJid: string; password: string; nick: string; customerToken: string; websocketPath: string; guestDomain: string }
+export interface StartedConversation {
+  id: string; roomJid: string; password: string; nick: string; customerToken: string; websocketPath: string; guestDomain: string;
+  /** The customer may press "Ask all agents": a returning customer in a room that offers them first to their last agent. */
+  askAll: boolean;
+}
 
 export class Conversations implements MucHooks, DeskHooks {
   /** Called when an agent becomes available (the email alerts of waiting customers). */
@@ -45,7 +50,8 @@ export class Conversations implements MucHooks, DeskHooks {
   async start(slug: string, input: ContactInput): Promise<StartedConversation> {
     const room = await roomBySlug(this.db, slug);
     if (!room) throw new AppError('not_found', `room: there is no room "${slug}"`, 'slug');
-    const { departmentId, ...answers } = input;
+    const { departmentId, context, ...answers } = input;
+    const pageContext = validateContext(context);
     const department = await this.departmentChoice(departmentId);
     const contact = validateContact(room.settings, answers);
     const password = secret(20);
@@ -54,13 +60,14 @@ export class Conversations implements MucHooks, DeskHooks {
       roomId: room.id, mucNode: `c-${randomUUID().replace(/-/g, '').slice(0, 20)}`, customerName: contact.name,
       customerEmail: contact.email, firstMessage: contact.message, form: { ...contact }, roomPassword: password, customerTokenHash: sha256(customerToken), departmentId: department,
     });
+    const askAll = await this.routingContext(conv.id, room, pageContext);
     const nick = customerNick(contact.name);
     if (contact.message) {
       // The form's first message opens the conversation, so the agent sees it in the room's history.
       await insertMessage(this.db, { id: randomUUID(), conversationId: conv.id, senderKind: 'customer', senderNick: nick, senderJid: null, agentId: null, body: contact.message, originId: null, private: false });
     }
     await addEvent(this.db, conv.id, 'created', { room: slug });
-    return { id: conv.id, roomJid: this.deps.muc.roomJid(conv.mucNode), password, nick, customerToken, websocketPath: '/xmpp-websocket', guestDomain: this.deps.cfg.guestDomain };
+    return { id: conv.id, roomJid: this.deps.muc.roomJid(conv.mucNode), password, nick, customerToken, websocketPath: '/xmpp-websocket', guestDomain: this.deps.cfg.guestDomain, askAll };
   }
 
   /** The customer's "End chat": authorised by the token given at start. */
@@ -77,6 +84,24 @@ export class Conversations implements MucHooks, DeskHooks {
     if (!/^[0-9a-f-]{36}$/.test(id) || !(await customerTokenMatches(this.db, id, sha256(token)))) throw new AppError('not_found', 'conversation: not found or wrong token', 'id');
     const conv = (await conversationById(this.db, id))!;
     await this.close(conv, 'customer');
+  }
+
+  /** Stores what the page told (URL, visitor id, location); says whether the customer may ask all agents. */
+  private async routingContext(id: string, room: Room, context: ContactContext): Promise<boolean> {
+    await saveContext(this.db, id, context);
+    if (!room.settings.stickyAgent || !room.settings.askAllAllowed) return false;
+    return ((await previousAgents(this.db, [id])).get(id) ?? null) !== null;
+  }
+
+  /** The customer's "Ask all agents" while the room offers them first to the agent who served them (seed 000). */
+  async askAll(id: string, token: string): Promise<void> {
+    if (!/^[0-9a-f-]{36}$/.test(id) || !(await customerTokenMatches(this.db, id, sha256(token)))) throw new AppError('not_found', 'conversation: not found or wrong token', 'id');
+    const conv = (await conversationById(this.db, id))!;
+    const { settings } = await this.routing.room(conv.roomId);
+    if (!settings.stickyAgent || !settings.askAllAllowed) throw conflict('id', 'this room does not let customers ask all agents');
+    if (!(await markAskAll(this.db, id))) throw conflict('id', 'the conversation is not waiting for an agent');
+    await addEvent(this.db, id, 'ask_all');
+    await this.routing.kick();
   }
 
   async close(conv: Conversation, by: 'customer' | string): Promise<boolean> {

@@ -11,9 +11,12 @@ import { agentLoads, endOffers, insertOffers, pendingOffers, settleOffers, type 
 import { roomById, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import type { AgentDirectory } from './agents.js';
+import { RoutingInputs } from './routing-inputs.js';
 
 export interface RoutingPorts {
   isAvailable(jid: string): boolean;
+  /** Online but away or extended away: reachable if flagged mobile (tiers). */
+  isAway?(jid: string): boolean;
   /** Sends the invitation for an offer. */
   invite(conv: Conversation, room: Room, agentJid: string, timeoutSeconds: number): void;
   tellAgent(jid: string, text: string): void;
@@ -25,11 +28,14 @@ export class Routing {
   private running: Promise<void> | null = null;
   private again = false;
   private rooms = new Map<string, Room>();
-  /** Since when each available agent has had no chat, as seen by dispatches (the strategies' tiebreak). */
+  /** Since when each available agent has had no chat: set when they become available or a chat of theirs ends, dropped while busy. */
   private idleSince = new Map<string, number>();
   private stopped = false;
+  private readonly inputs: RoutingInputs;
 
-  constructor(private readonly db: Db, private readonly agents: AgentDirectory, private readonly ports: RoutingPorts, private readonly log: Logger) {}
+  constructor(private readonly db: Db, private readonly agents: AgentDirectory, private readonly ports: RoutingPorts, private readonly log: Logger) {
+    this.inputs = new RoutingInputs(db, (id) => agents.byId(id) !== undefined);
+  }
 
   /** After a restart: re-arm the deadlines of offers still pending. */
   async start(): Promise<void> {
@@ -71,10 +77,12 @@ export class Routing {
     if (waiting.length === 0) return;
     const views: WaitingConversation[] = [];
     const roomOf = new Map<string, Room>(); // this dispatch's view, whatever forgetRoom() does meanwhile
+    for (const c of waiting) roomOf.set(c.id, await this.room(c.roomId));
+    const extras = await this.inputs.gather(waiting, roomOf);
     for (const c of waiting) {
-      const room = await this.room(c.roomId);
-      roomOf.set(c.id, room);
+      const room = roomOf.get(c.id)!;
       views.push({
+        ...extras.get(c.id),
         id: c.id, roomId: c.roomId, createdAt: c.createdAt.getTime(),
         strategy: isStrategy(room.settings.strategy) ? room.settings.strategy : 'quickest-reply',
         reofferAfterMs: room.settings.reofferAfterSeconds * 1000,
@@ -88,14 +96,20 @@ export class Routing {
       const { active = 0, pending = 0 } = loads.get(a.id) ?? {};
       if (!available || active > 0) this.idleSince.delete(a.id);
       else if (!this.idleSince.has(a.id)) this.idleSince.set(a.id, now);
-      return { id: a.id, available, maxChats: a.maxChats, active, pending, idleSince: this.idleSince.get(a.id) ?? null };
+      return {
+        id: a.id, available, maxChats: a.maxChats, active, pending, idleSince: this.idleSince.get(a.id) ?? null,
+        away: !available && (this.ports.isAway?.(a.jid) ?? false), mobile: a.mobile, location: a.location, departmentIds: a.departmentIds,
+      };
     });
     const plan = planOffers(views, agents, now);
     const byId = new Map(waiting.map((c) => [c.id, c]));
     const timeoutOf = (conversationId: string) => roomOf.get(conversationId)!.settings.offerTimeoutSeconds;
     // One statement for the whole plan and its events: a burst of waiting conversations
     // costs one round trip, not two per conversation.
-    const made = await insertOffers(this.db, plan.offers.map((o) => ({ ...o, deadline: new Date(now + timeoutOf(o.conversationId) * 1000) })));
+    // Round robin: where the rotation stands, stored with the offers so it continues after a restart.
+    const roundRobin = new Set([...roomOf.values()].filter((r) => r.settings.strategy === 'round-robin').map((r) => r.id));
+    const rotation = new Map([...plan.lastOffered].filter(([roomId]) => roundRobin.has(roomId)));
+    const made = await insertOffers(this.db, plan.offers.map((o) => ({ ...o, deadline: new Date(now + timeoutOf(o.conversationId) * 1000) })), rotation);
     for (const offer of made) {
       this.arm(offer);
       this.ports.invite(byId.get(offer.conversationId)!, roomOf.get(offer.conversationId)!, this.agents.byId(offer.agentId)!.jid, timeoutOf(offer.conversationId));
@@ -151,12 +165,15 @@ export class Routing {
 
   /** A conversation ended: its offers are withdrawn, the agent's slot is free. */
   async closed(conv: Conversation): Promise<void> {
+    if (conv.agentId) this.idleSince.set(conv.agentId, Date.now()); // idle again from now, if this was their last chat
     this.disarm(await endOffers(this.db, { conversationId: conv.id }, 'withdrawn'));
     await this.kick();
   }
 
   /** Away/offline: pending offers go back so the chat reaches someone present. */
   async availability(agentId: string, available: boolean): Promise<void> {
+    if (available) this.idleSince.set(agentId, Date.now()); // the idle time of longest-idle starts here
+    else this.idleSince.delete(agentId);
     if (!available) {
       const ended = await endOffers(this.db, { agentId }, 'withdrawn');
       this.disarm(ended);

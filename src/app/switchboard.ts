@@ -65,6 +65,7 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   const conversations = new Conversations({ db, cfg, log, agents, muc, desk });
   const routing = new Routing(db, agents, {
     isAvailable: (jid) => desk.presence.available(jid),
+    isAway: (jid) => desk.presence.shows(jid).some((show) => show === 'away' || show === 'xa'),
     invite: (conv, room, jid, timeout) => conversations.invite(conv, room, jid, timeout),
     tellAgent: (jid, text) => desk.tell(jid, text),
   }, log);

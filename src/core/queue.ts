@@ -7,9 +7,13 @@
 // Fairness: free slots are handed out round by round, oldest conversation
 // first, one more agent per conversation per round, so that when slots are
 // scarce every waiting conversation gets an offer before any gets a second
-// one. When slots abound this is ring-all.
+// one. When slots abound this is ring-all. Who may get a conversation at all
+// (department, URL rule, private room, tiers, sticky agent) is decided first,
+// in eligibility.ts; the hunt strategies (round robin, least busy…) offer it
+// to one agent at a time unless the room's ringLimit says more.
+import { eligibleAgents, type EligibilityRules } from './eligibility.js';
 import { STRATEGIES, type StrategyName } from './strategies/index.js';
-import type { Candidate } from './strategies/types.js';
+import type { Candidate, GeoPoint } from './strategies/types.js';
 
 export interface AgentState {
   id: string;
@@ -18,6 +22,12 @@ export interface AgentState {
   active: number;
   pending: number;
   idleSince: number | null;
+  /** Online but away or extended away (reachable only if flagged mobile). */
+  away?: boolean;
+  /** Answers from a phone: offered after the room's tier delay (seed 000 "include mobile agents"). */
+  mobile?: boolean;
+  location?: GeoPoint | null;
+  departmentIds?: readonly string[];
 }
 
 export interface WaitingConversation {
@@ -32,12 +42,22 @@ export interface WaitingConversation {
   pendingAgents: ReadonlySet<string>;
   /** Agents who declined or let an offer time out, with when it ended. */
   refusedBy: ReadonlyMap<string, number>;
+  /** Since when it waits (tier delays count from here); default createdAt. */
+  queuedAt?: number;
+  /** Who may get it and when (see eligibility.ts); none = every available agent. */
+  rules?: EligibilityRules;
+  /** The customer's location (nearest agent). */
+  location?: GeoPoint | null;
+  /** The room's round-robin rotation: the agent it gave a conversation to last. */
+  lastAgentId?: string | null;
 }
 
 export interface Plan {
   offers: Array<{ conversationId: string; agentId: string }>;
-  /** Earliest time a refused-only conversation may be re-offered, if any. */
+  /** Earliest time a refused-only conversation may be re-offered, or a tier opens, if any. */
   wakeAt: number | null;
+  /** Per room, the agent offered a conversation last in this plan (the round-robin rotation to store). */
+  lastOffered: Map<string, string>;
 }
 
 /** One conversation during planning: who may still get it, in the strategy's order. */
@@ -47,22 +67,29 @@ export function planOffers(waiting: readonly WaitingConversation[], agents: read
   const byId = new Map(agents.map((a) => [a.id, a]));
   const planned = new Map<string, number>();
   const load = (a: AgentState) => a.active + a.pending + (planned.get(a.id) ?? 0);
-  const hasRoom = (a: AgentState) => a.available && load(a) < a.maxChats;
+  const hasRoom = (a: AgentState) => load(a) < a.maxChats;
   let wakeAt: number | null = null;
+  const wakeBy = (t: number) => { wakeAt = wakeAt === null ? t : Math.min(wakeAt, t); };
+  const lastOffered = new Map<string, string>();
 
   // Who each conversation may be offered to, judged on the state before this plan.
   const turns: Turn[] = [];
   for (const conv of [...waiting].sort((x, y) => x.createdAt - y.createdAt)) {
-    const quota = conv.ringLimit > 0 ? conv.ringLimit - conv.pendingAgents.size : Infinity;
+    const verdict = eligibleAgents(conv, agents, now, (a) => hasRoom(a) && !conv.pendingAgents.has(a.id));
+    if (verdict.wakeAt !== null) wakeBy(verdict.wakeAt);
+    const width = conv.ringLimit > 0 ? conv.ringLimit : STRATEGIES[conv.strategy].ringWidth || Infinity;
+    const sticky = conv.rules?.stickyAgentId;
+    const held = verdict.widened && sticky && conv.pendingAgents.has(sticky) ? conv.pendingAgents.size - 1 : conv.pendingAgents.size;
+    const quota = width - held;
     if (quota <= 0) continue;
-    const open = agents.filter((a) => hasRoom(a) && !conv.pendingAgents.has(a.id));
+    const open = verdict.agents;
     let eligible = open.filter((a) => !conv.refusedBy.has(a.id));
     if (eligible.length === 0 && conv.pendingAgents.size === 0 && open.length > 0) {
       // Only agents who already refused are left: try them again after a pause.
       const lastRefusal = Math.max(...open.map((a) => conv.refusedBy.get(a.id) ?? 0));
       const due = lastRefusal + conv.reofferAfterMs;
       if (now >= due) eligible = open;
-      else wakeAt = wakeAt === null ? due : Math.min(wakeAt, due);
+      else wakeBy(due);
     }
     if (eligible.length > 0) turns.push({ conv, eligible, ranked: null, next: 0, quota });
   }
@@ -72,11 +99,12 @@ export function planOffers(waiting: readonly WaitingConversation[], agents: read
   while (live.length > 0) {
     for (const t of live) {
       // Ranked at its first turn, so it sees the offers planned before it (a burst spreads out).
-      t.ranked ??= rank(t, load, now);
+      t.ranked ??= rank(t, load, now, lastOffered);
       while (t.next < t.ranked.length && !hasRoom(byId.get(t.ranked[t.next]!)!)) t.next++;
       if (t.next === t.ranked.length) { t.quota = 0; continue; }
       const agentId = t.ranked[t.next++]!;
       offers.push({ conversationId: t.conv.id, agentId });
+      lastOffered.set(t.conv.roomId, agentId);
       planned.set(agentId, (planned.get(agentId) ?? 0) + 1);
       t.quota--;
     }
@@ -85,13 +113,18 @@ export function planOffers(waiting: readonly WaitingConversation[], agents: read
   // Oldest conversation first, each one's agents in the strategy's order.
   const order = new Map(turns.map((t, i) => [t.conv.id, i]));
   offers.sort((x, y) => order.get(x.conversationId)! - order.get(y.conversationId)!);
-  return { offers, wakeAt };
+  return { offers, wakeAt, lastOffered };
 }
 
-function rank(t: Turn, load: (a: AgentState) => number, now: number): string[] {
-  const view: Candidate[] = t.eligible.map((a) => ({ id: a.id, active: a.active, pending: load(a) - a.active, maxChats: a.maxChats, idleSince: a.idleSince }));
+function rank(t: Turn, load: (a: AgentState) => number, now: number, lastOffered: ReadonlyMap<string, string>): string[] {
+  const view: Candidate[] = t.eligible.map((a) => ({
+    id: a.id, active: a.active, pending: load(a) - a.active, maxChats: a.maxChats, idleSince: a.idleSince, location: a.location ?? null,
+  }));
   const ids = new Set(view.map((c) => c.id));
   const c = t.conv;
+  // The rotation moves on with the offers planned before this one (a burst takes turns too).
+  const lastAgentId = lastOffered.get(c.roomId) ?? c.lastAgentId ?? null;
+  const ranked = STRATEGIES[c.strategy].rank(view, { id: c.id, roomId: c.roomId, createdAt: c.createdAt, location: c.location ?? null, lastAgentId }, now);
   // A strategy may only pick among the candidates it was given, each once.
-  return [...new Set(STRATEGIES[c.strategy](view, { id: c.id, roomId: c.roomId, createdAt: c.createdAt }, now))].filter((id) => ids.has(id));
+  return [...new Set(ranked)].filter((id) => ids.has(id));
 }

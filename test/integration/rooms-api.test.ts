@@ -269,7 +269,7 @@ describe('rooms API', function () {
   it('documents the routes and the strategy names in OpenAPI', async () => {
     const doc = (await api('/openapi.json')).json;
     for (const p of ['/api/v1/rooms', '/api/v1/rooms/{slug}', '/api/v1/rooms/{slug}/links', '/api/v1/rooms/{slug}/embed', '/api/v1/rooms/{slug}/public']) expect(doc.paths, p).to.have.property(p);
-    expect(doc.components.schemas.RoutingStrategy.enum).to.deep.equal(['quickest-reply']);
+    expect(doc.components.schemas.RoutingStrategy.enum).to.deep.equal(['quickest-reply', 'round-robin', 'least-busy', 'longest-idle', 'nearest-agent']);
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]!);
     expect(refs).to.include.members(['RoomSettings', 'RoomFormField', 'RoomPublic']);
     for (const r of new Set(refs)) expect(doc.components.schemas, r).to.have.property(r);

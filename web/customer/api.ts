@@ -1,6 +1,7 @@
 // The public REST API the page talks to (same origin).
 
 import type { FieldType, FormField as StoredField, Theme } from '../../src/core/room-settings.js';
+import { pageContext } from './page-context.js';
 
 export type { FieldType, Theme };
 
@@ -26,6 +27,8 @@ export interface ConversationTicket {
   customerToken: string;
   websocketPath: string;
   guestDomain: string;
+  /** A returning customer waiting for the agent who served them may ask all agents. */
+  askAll?: boolean;
 }
 
 /** A submission: one value per field id. */
@@ -64,7 +67,7 @@ function asRoom(r: Partial<RoomPublic>): RoomPublic {
 
 export async function createConversation(slug: string, form: ContactForm): Promise<ConversationTicket> {
   const res = await fetch(`/api/v1/rooms/${encodeURIComponent(slug)}/conversations`, {
-    method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(form),
+    method: 'POST', headers: JSON_HEADERS, body: JSON.stringify({ ...form, context: pageContext() }),
   });
   if (res.status !== 201) throw await toError(res);
   return await res.json() as ConversationTicket;
@@ -72,6 +75,14 @@ export async function createConversation(slug: string, form: ContactForm): Promi
 
 export async function endConversation(ticket: ConversationTicket): Promise<void> {
   const res = await fetch(`/api/v1/conversations/${encodeURIComponent(ticket.id)}/end`, {
+    method: 'POST', headers: { Authorization: `Bearer ${ticket.customerToken}` },
+  });
+  if (!res.ok) throw await toError(res);
+}
+
+/** "Ask all agents": offer the chat to everyone, not only the agent who served the customer before. */
+export async function askAllAgents(ticket: ConversationTicket): Promise<void> {
+  const res = await fetch(`/api/v1/conversations/${encodeURIComponent(ticket.id)}/ask-all`, {
     method: 'POST', headers: { Authorization: `Bearer ${ticket.customerToken}` },
   });
   if (!res.ok) throw await toError(res);

@@ -9,6 +9,8 @@ export interface ChatViewHandlers {
   input(text: string): void;
   end(): void;
   restart(): void;
+  /** "Ask all agents" (shown while a returning customer waits for their last agent). */
+  askAll(): void;
 }
 
 export interface LineOptions {
@@ -33,6 +35,7 @@ export class ChatView {
   private readonly compose = h('textarea', { id: 'compose', name: 'compose', rows: '1', placeholder: strings.composePlaceholder, autocomplete: 'off', maxlength: '5000' });
   private readonly sendButton = h('button', { id: 'send', type: 'submit', class: 'primary' }, strings.send);
   private readonly endButton = h('button', { id: 'end', type: 'button', class: 'secondary' }, strings.end);
+  private readonly askAllButton = h('button', { id: 'ask-all', type: 'button', class: 'secondary', hidden: true }, strings.askAll);
   private readonly composeForm: HTMLFormElement;
   /** The buttons of the latest message that offered choices (XEP-0439 §6: only the most recent message's). */
   private choices: HTMLElement | null = null;
@@ -42,7 +45,7 @@ export class ChatView {
       h('label', { for: 'compose', class: 'visually-hidden' }, strings.composeLabel),
       this.compose, this.sendButton);
     this.root = h('section', { id: 'chat', class: 'chat' },
-      h('div', { class: 'chat-bar' }, this.status, this.endButton),
+      h('div', { class: 'chat-bar' }, this.status, this.askAllButton, this.endButton),
       this.log, this.typing, this.composeForm);
 
     this.composeForm.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
@@ -52,6 +55,7 @@ export class ChatView {
     });
     this.compose.addEventListener('input', () => { this.autoGrow(); this.handlers.input(this.compose.value); });
     this.endButton.addEventListener('click', () => { if (window.confirm(strings.confirmEnd)) this.handlers.end(); });
+    this.askAllButton.addEventListener('click', () => this.handlers.askAll());
   }
 
   focus(): void { this.compose.focus(); }
@@ -117,6 +121,8 @@ export class ChatView {
   }
 
   setEndBusy(busy: boolean): void { this.endButton.disabled = busy; }
+
+  setAskAll(shown: boolean, busy = false): void { this.askAllButton.hidden = !shown; this.askAllButton.disabled = busy; }
 
   private submit(): void {
     const text = this.compose.value.trim();

@@ -1,7 +1,7 @@
 // One conversation, from joining its MUC room to its end: reads room events,
 // drives the chat view, sends the customer's messages and chat states.
 import type { Element } from '@xmpp/client';
-import { endConversation, type ConversationTicket } from './api.js';
+import { askAllAgents, endConversation, type ConversationTicket } from './api.js';
 import { ChatView } from './chat-view.js';
 import { connect, type Connection } from './connect.js';
 import { Outbox } from './outbox.js';
@@ -77,6 +77,7 @@ export class Conversation {
       send: (text) => { this.typingOut.sent(); this.outbox.add(text); },
       input: (text) => { if (this.canSend()) this.typingOut.input(text); },
       end: () => void this.end(),
+      askAll: () => void this.askAll(),
       restart: () => o.restart(),
     });
     this.typingIn = new TypingWatcher((nicks) => this.view.setTyping(nicks.length ? strings.typing(nicks) : ''));
@@ -248,6 +249,22 @@ export class Conversation {
     this.conn.send(groupchat({ roomJid: this.o.ticket.roomJid, id: randomId(), state })).catch(() => {});
   }
 
+  /** Asked (or refused because an agent has it already): the button goes for good. */
+  private askedAll = false;
+
+  private async askAll(): Promise<void> {
+    this.view.setAskAll(true, true);
+    try {
+      await askAllAgents(this.o.ticket);
+      this.askedAll = true;
+      this.view.addNotice(strings.askedAll);
+    } catch (e) {
+      if ((e as { status?: number }).status === 409) this.askedAll = true;
+      else this.view.addNotice(strings.askAllFailed, true);
+    }
+    this.updateStatus();
+  }
+
   private async end(): Promise<void> {
     this.view.setEndBusy(true);
     try {
@@ -278,6 +295,7 @@ export class Conversation {
 
   private updateStatus(): void {
     this.view.setStatus(this.statusText());
+    this.view.setAskAll(this.o.ticket.askAll === true && !this.askedAll && this.phase === 'joined' && this.occupants.size === 0);
   }
 
   private statusText(): string {

@@ -19,7 +19,7 @@ export function loadTicket(slug: string): ConversationTicket | undefined {
 }
 
 export function saveTicket(slug: string, ticket: ConversationTicket): void {
-  const value = Object.fromEntries(KEYS.map((k) => [k, ticket[k]]));
+  const value = { ...Object.fromEntries(KEYS.map((k) => [k, ticket[k]])), askAll: ticket.askAll === true };
   try { sessionStorage.setItem(storageKey(slug), JSON.stringify(value)); } catch { /* see above */ }
 }
 

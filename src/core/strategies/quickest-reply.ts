@@ -4,11 +4,9 @@
 // the least loaded agents first: lowest share of maxChats taken by chats and
 // pending offers, then fewer active chats, then idle the longest; ties keep
 // the given order.
-import type { Candidate, Strategy } from './types.js';
+import { active, idle, load, rankBy, type Key } from './order.js';
+import type { Strategy } from './types.js';
 
-const share = (a: Candidate) => (a.maxChats > 0 ? (a.active + a.pending) / a.maxChats : Infinity);
-const idle = (a: Candidate) => a.idleSince ?? Infinity;
-const cmp = (x: number, y: number) => (x === y ? 0 : x < y ? -1 : 1);
+const share: Key = (c) => (c.maxChats > 0 ? load(c) / c.maxChats : Infinity);
 
-export const quickestReply: Strategy = (candidates) =>
-  [...candidates].sort((x, y) => cmp(share(x), share(y)) || cmp(x.active, y.active) || cmp(idle(x), idle(y))).map((a) => a.id);
+export const quickestReply: Strategy = (candidates) => rankBy(candidates, share, active, idle);

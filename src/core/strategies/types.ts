@@ -1,6 +1,10 @@
 // A strategy is a pure function over the eligible agents: it ranks who should
 // get an offer first, never how the queue behaves (capacity, timeouts, how
-// many agents at once: see queue.ts, which takes agents from the front).
+// many agents at once: see queue.ts, which takes agents from the front) nor
+// who may get it at all (see eligibility.ts, applied before the ranking).
+
+export interface GeoPoint { lat: number; lon: number }
+
 export interface Candidate {
   id: string;
   active: number;
@@ -9,9 +13,32 @@ export interface Candidate {
   maxChats: number;
   /** ms timestamp since which the agent has had no chat, or null if busy. */
   idleSince: number | null;
+  /** Where the agent works (their profile's latitude/longitude), null if not given. */
+  location?: GeoPoint | null;
 }
 
-export interface ConversationView { id: string; roomId: string; createdAt: number }
+export interface ConversationView {
+  id: string;
+  roomId: string;
+  createdAt: number;
+  /** Where the customer is (contact form or browser consent), null if unknown. */
+  location?: GeoPoint | null;
+  /**
+   * Round robin: the agent the room's rotation last gave a conversation to
+   * (stored, so the rotation survives restarts), null if none yet.
+   */
+  lastAgentId?: string | null;
+}
 
 /** Returns candidate ids, best first; leaving one out means never offering it this conversation now. */
 export type Strategy = (candidates: readonly Candidate[], conversation: ConversationView, now: number) => string[];
+
+export interface StrategyDef {
+  rank: Strategy;
+  /**
+   * How many agents hold an offer at once when the room's ringLimit is 0:
+   * 0 = all of them (ring-all), 1 = one at a time (the hunt strategies; a
+   * decline or timeout passes it to the next in rank).
+   */
+  ringWidth: number;
+}

@@ -55,7 +55,11 @@ export interface WaitingConversation extends Conversation {
   pendingAgents: string[];
   /** Agents who declined or let an offer time out, with when (ms). */
   refusals: Array<{ agentId: string; at: number }>;
+  /** What routing reads besides (migration 006): the page URL, the customer's location, "Ask all agents" (ms). */
+  pageUrl: string | null; latitude: number | null; longitude: number | null; askAllAt: number | null;
 }
+
+const ROUTING_COLS = `page_url AS "pageUrl", latitude, longitude, (extract(epoch FROM ask_all_at) * 1000)::bigint AS "askAllAt"`;
 
 /**
  * Queued conversations whose customer is in the room, oldest first, each
@@ -64,7 +68,7 @@ export interface WaitingConversation extends Conversation {
  * hundreds of pending offers).
  */
 export async function waitingConversations(db: Queryable): Promise<WaitingConversation[]> {
-  const r = await db.query(`WITH w AS (SELECT ${COLS} FROM conversations WHERE status = 'queued' AND customer_joined_at IS NOT NULL),
+  const r = await db.query(`WITH w AS (SELECT ${COLS}, ${ROUTING_COLS} FROM conversations WHERE status = 'queued' AND customer_joined_at IS NOT NULL),
     p AS (SELECT conversation_id, array_agg(agent_id::text) AS agents FROM offers WHERE status = 'pending' GROUP BY conversation_id),
     r AS (SELECT o.conversation_id, array_agg(o.agent_id::text || ' ' || (extract(epoch FROM coalesce(o.ended_at, o.created_at)) * 1000)::bigint) AS agents
       FROM offers o JOIN w ON w.id = o.conversation_id WHERE o.status IN ('declined', 'timed_out') GROUP BY o.conversation_id)
@@ -72,6 +76,7 @@ export async function waitingConversations(db: Queryable): Promise<WaitingConver
     FROM w LEFT JOIN p ON p.conversation_id = w.id LEFT JOIN r ON r.conversation_id = w.id ORDER BY w."createdAt"`);
   return r.rows.map((row) => ({
     ...row,
+    askAllAt: row.askAllAt === null ? null : Number(row.askAllAt),
     refusals: (row.refusals as string[]).map((x) => { const [agentId, at] = x.split(' '); return { agentId: agentId!, at: Number(at) }; }),
   }));
 }
@@ -105,3 +110,41 @@ export async function addEvent(db: Queryable, conversationId: string, kind: stri
   await db.query('INSERT INTO conversation_events (conversation_id, kind, data) VALUES ($1, $2, $3)', [conversationId, kind, data]);
 }
 
+
+// ---- routing inputs (issue 4: strategies and eligibility) ----
+
+export interface ConversationContext { pageUrl: string | null; visitorId: string | null; location: { lat: number; lon: number } | null }
+
+/** Stores what the customer's page told at start (URL routing, sticky agent, nearest agent). */
+export async function saveContext(db: Queryable, id: string, c: ConversationContext): Promise<void> {
+  if (!c.pageUrl && !c.visitorId && !c.location) return;
+  await db.query('UPDATE conversations SET page_url = $2, visitor_id = $3, latitude = $4, longitude = $5 WHERE id = $1',
+    [id, c.pageUrl, c.visitorId, c.location?.lat ?? null, c.location?.lon ?? null]);
+}
+
+/**
+ * For each conversation, the agent (still an operator) who served the same
+ * customer last: an earlier conversation with the same visitor cookie id, the
+ * same customer (customers are one per email) or a customer with the same
+ * verified id (customers.external_id). Each branch uses its own index.
+ */
+export async function previousAgents(db: Queryable, ids: readonly string[]): Promise<Map<string, string | null>> {
+  if (ids.length === 0) return new Map();
+  const r = await db.query(`SELECT w.id::text, (
+      SELECT p.agent_id::text FROM (
+          SELECT agent_id, accepted_at FROM conversations WHERE customer_id = w.customer_id AND created_at < w.created_at AND accepted_at IS NOT NULL
+          UNION ALL SELECT agent_id, accepted_at FROM conversations WHERE w.visitor_id IS NOT NULL AND visitor_id = w.visitor_id AND created_at < w.created_at AND accepted_at IS NOT NULL
+          UNION ALL SELECT c.agent_id, c.accepted_at FROM customers me JOIN customers same ON same.external_id = me.external_id
+            JOIN conversations c ON c.customer_id = same.id
+            WHERE me.id = w.customer_id AND me.external_id IS NOT NULL AND c.created_at < w.created_at AND c.accepted_at IS NOT NULL
+        ) p JOIN agents a ON a.id = p.agent_id AND a.deleted_at IS NULL
+      ORDER BY p.accepted_at DESC LIMIT 1) AS agent
+    FROM conversations w WHERE w.id = ANY($1::uuid[])`, [ids]);
+  return new Map(r.rows.map((x) => [x.id as string, x.agent as string | null]));
+}
+
+/** The customer's "Ask all agents": first press only, while it waits. False when it is not waiting. */
+export async function markAskAll(db: Queryable, id: string): Promise<boolean> {
+  const r = await db.query("UPDATE conversations SET ask_all_at = coalesce(ask_all_at, now()) WHERE id = $1 AND status = 'queued' RETURNING id", [id]);
+  return r.rowCount === 1;
+}

@@ -17,17 +17,21 @@ export interface NewOffer { conversationId: string; agentId: string; deadline: D
  * statement's foreign-key checks on agents: so waiting on several
  * conversation rows here cannot deadlock with claims.
  */
-export async function insertOffers(db: Queryable, offers: readonly NewOffer[]): Promise<Offer[]> {
+export async function insertOffers(db: Queryable, offers: readonly NewOffer[], rotation: ReadonlyMap<string, string> = new Map()): Promise<Offer[]> {
   if (offers.length === 0) return [];
+  // Round robin: where each room's rotation stands, stored in the same statement as the offers it made.
+  const turned = rotation.size === 0 ? '' : `,
+    turned AS (INSERT INTO routing_rotation (room_id, last_agent_id) SELECT * FROM unnest($4::uuid[], $5::uuid[])
+      ON CONFLICT (room_id) DO UPDATE SET last_agent_id = excluded.last_agent_id, at = now())`;
   const r = await db.query(`WITH queued AS (SELECT id FROM conversations WHERE id = ANY($1::uuid[]) AND status = 'queued' FOR SHARE),
     made AS (INSERT INTO offers (conversation_id, agent_id, deadline)
       SELECT o.conversation_id, o.agent_id, o.deadline FROM unnest($1::uuid[], $2::uuid[], $3::timestamptz[]) WITH ORDINALITY AS o(conversation_id, agent_id, deadline, n)
       JOIN queued q ON q.id = o.conversation_id ORDER BY o.n
       ON CONFLICT (conversation_id, agent_id) WHERE status = 'pending' DO NOTHING RETURNING ${COLS}),
     events AS (INSERT INTO conversation_events (conversation_id, kind, data)
-      SELECT m."conversationId", 'offered', jsonb_build_object('agents', jsonb_agg(a.jid ORDER BY a.jid)) FROM made m JOIN agents a ON a.id = m."agentId" GROUP BY m."conversationId")
+      SELECT m."conversationId", 'offered', jsonb_build_object('agents', jsonb_agg(a.jid ORDER BY a.jid)) FROM made m JOIN agents a ON a.id = m."agentId" GROUP BY m."conversationId")${turned}
     SELECT * FROM made`,
-  [offers.map((o) => o.conversationId), offers.map((o) => o.agentId), offers.map((o) => o.deadline)]);
+  [offers.map((o) => o.conversationId), offers.map((o) => o.agentId), offers.map((o) => o.deadline), ...(turned ? [[...rotation.keys()], [...rotation.values()]] : [])]);
   return r.rows;
 }
 
@@ -61,3 +65,11 @@ export async function agentLoads(db: Queryable): Promise<Map<string, { active: n
           UNION ALL SELECT agent_id, false FROM offers WHERE status = 'pending') x GROUP BY agent_id`);
   return new Map(r.rows.map((x) => [x.id as string, { active: x.active as number, pending: x.pending as number }]));
 }
+
+/** The round-robin rotation of rooms: the agent each gave a conversation to last. */
+export async function rotations(db: Queryable, roomIds: readonly string[]): Promise<Map<string, string | null>> {
+  if (roomIds.length === 0) return new Map();
+  const r = await db.query('SELECT room_id::text AS room, last_agent_id::text AS agent FROM routing_rotation WHERE room_id = ANY($1::uuid[])', [roomIds]);
+  return new Map(r.rows.map((x) => [x.room as string, x.agent as string | null]));
+}
+

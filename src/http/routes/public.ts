@@ -57,6 +57,20 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
     return reply.code(204).send();
   });
 
+  app.post<{ Params: { id: string } }>('/api/v1/conversations/:id/ask-all', {
+    config: PUBLIC,
+    schema: {
+      tags: ['customer'], summary: 'The customer asks all agents instead of waiting for the one who served them before (bearer = the customer token)',
+      params: { type: 'object', properties: { id: { type: 'string', format: 'uuid' } }, required: ['id'] },
+      response: { 204: { type: 'null' }, 401: { $ref: 'Error#' }, 404: { $ref: 'Error#' }, 409: { $ref: 'Error#' } },
+    },
+  }, async (req, reply) => {
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!m) throw new AppError('unauthorized', 'authorization: the customer token is required');
+    await s.conversations.askAll(req.params.id, m[1]!);
+    return reply.code(204).send();
+  });
+
   app.get<{ Params: { slug: string } }>('/c/:slug', { schema: { hide: true } }, async (req, reply) => {
     const slug = req.params.slug.toLowerCase();
     const file = join(PUBLIC_DIR, 'customer.html');

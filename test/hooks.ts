@@ -4,8 +4,9 @@ import { stopVoiceEnv } from './support/voice.js';
 
 export const mochaHooks = {
   async afterAll(this: Mocha.Context) {
-    this.timeout(30_000);
-    await stopVoiceEnv();
-    await stopTestEnv();
+    // Each child gets up to 10 s to stop before SIGKILL (src/supervisor/child.ts),
+    // and a loaded machine uses it: leave room for all of them.
+    this.timeout(90_000);
+    await Promise.all([stopVoiceEnv(), stopTestEnv()]);
   },
 };

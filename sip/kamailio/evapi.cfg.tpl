@@ -82,6 +82,13 @@ event_route[evapi:message-received] {
 		jansson_get("code", "$var(m)", "$var(code)");
 		jansson_get("reason", "$var(m)", "$var(reason)");
 		jansson_get("call", "$var(m)", "$var(call)");
+		# A room call: the agents to ring in turn (read from $var(m) by route ACD) and the ring time.
+		$var(ntargets) = 0;
+		$var(ring) = 30;
+		if (jansson_get("targets", "$var(m)", "$var(tl)")) {
+			jansson_array_size("targets", "$var(m)", "$var(ntargets)");
+			jansson_get("ring", "$var(m)", "$var(ring)");
+		}
 		t_continue("$var(tindex)", "$var(tlabel)", "INVITE_ROUTE");
 		exit;
 	}

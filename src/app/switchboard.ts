@@ -19,6 +19,7 @@ import { Audit } from './audit.js';
 import { adminEvents, type AdminEvents, type UsageSources } from './events.js';
 import { Sessions } from './sessions.js';
 import { OfflineDesk } from './offline.js';
+import { sipPorts } from './sip-ports.js';
 import { systemClock, type Clock } from '../core/clock.js';
 
 export interface SwitchboardOptions {
@@ -80,7 +81,7 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   await mail.start();
   // The supervisor passes the evapi secret of the Kamailio it started; a worker run alone needs SIP_EVAPI_SECRET.
   if (cfg.voiceEnabled && !cfg.sipEvapiSecret) log.warn('voice: no SIP_EVAPI_SECRET, so no SIP control (calls and registrations get 503)');
-  const sip = cfg.voiceEnabled && cfg.sipEvapiSecret ? new SipControl({ db, cfg, log }) : null;
+  const sip = cfg.voiceEnabled && cfg.sipEvapiSecret ? new SipControl({ db, cfg, log, app: sipPorts({ db, agents, desk, muc, routing }) }) : null;
   await sip?.start();
 
   const http = await buildHttp({ cfg, db, log, clock, sessions, audit, events, usage, agents, conversations, routing, desk, mail, offline });

@@ -28,6 +28,7 @@ export const texts = {
   closedByAgent: (nick: string) => `${nick} closed the conversation. Thank you for contacting us.`,
   closedByCustomer: (nick: string) => `${nick} ended the conversation.`,
   roomClosed: 'This conversation has ended.',
+  callNobody: 'Sorry, no one could take your call right now. You can keep writing here, or try calling again in a moment.',
   taken: (by: string) => `This chat was already accepted by ${by}.`,
   notAnAgent: 'Only agents of this contact center can join conversations.',
   wrongPassword: 'The password for this conversation is wrong.',

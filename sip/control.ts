@@ -9,17 +9,24 @@ import { auth } from './handlers/auth.js';
 import { dialog, invite } from './handlers/calls.js';
 import { banned, contacts, expired } from './handlers/registrations.js';
 import { acd } from './handlers/room-calls.js';
+import { chat, chatOk } from './handlers/chat.js';
+import { SipChat, type SipChatDeps } from './chat/agent-chat.js';
 import { NO_APP, type Handler, type SipAppPorts, type SipContext } from './handlers/types.js';
 import { SipRegistry } from './registry/registry.js';
 
-const HANDLERS: Readonly<Record<string, Handler>> = { auth, contacts, expired, banned, invite, dialog, acd };
+const HANDLERS: Readonly<Record<string, Handler>> = { auth, contacts, expired, banned, invite, dialog, acd, chat, chat_ok: chatOk };
 
-export interface SipControlOptions { db: Db; cfg: Config; log: Logger; app?: SipAppPorts }
+export interface SipControlOptions {
+  db: Db; cfg: Config; log: Logger; app?: SipAppPorts;
+  /** The chat side, for SIP MESSAGE chat; without it MESSAGEs from agents get 403. */
+  chat?: Pick<SipChatDeps, 'muc' | 'routing' | 'agents'>;
+}
 
 export class SipControl {
   readonly registry: SipRegistry;
   readonly evapi: EvapiClient;
   readonly calls: CallLog;
+  readonly chat: SipChat | null;
   private readonly ctx: SipContext;
 
   constructor(o: SipControlOptions) {
@@ -28,7 +35,8 @@ export class SipControl {
     this.calls = new CallLog(o.db, o.log);
     const app = o.app ?? NO_APP;
     this.calls.onAnswered = (conversationId, agentId) => app.claim(conversationId, agentId);
-    this.ctx = { db: o.db, cfg: o.cfg, log: o.log, registry: this.registry, calls: this.calls, app };
+    this.chat = o.chat ? new SipChat({ ...o.chat, db: o.db, cfg: o.cfg, log: o.log, evapi: this.evapi, registry: this.registry, presence: (id) => app.presence(id) }) : null;
+    this.ctx = { db: o.db, cfg: o.cfg, log: o.log, registry: this.registry, calls: this.calls, app, chat: this.chat };
     this.evapi.on('ready', (boot) => void this.registry.kamailioReady(boot));
     this.evapi.on('message', (msg) => void this.dispatch(msg));
   }

@@ -62,6 +62,7 @@ async function storeAndFanOut(muc: MucService, room: RoomState, occ: Occupant, m
     muc.send(xml('message', { from: occupantJid(room, occ.nick), to: o.realJid, type: 'groupchat', id: m.attrs.id },
       ...payload, xml('stanza-id', { xmlns: NS_SID, id: stored.id, by: room.jid })));
   }
+  muc.onLine?.(room, { senderKind: occ.kind, nick: occ.nick, agentId: occ.agentId, body });
 }
 
 /** A notice from the room itself (no nick): stored, then sent to every occupant or to some. */
@@ -74,4 +75,5 @@ export async function notice(muc: MucService, room: RoomState, text: string, opt
     muc.send(xml('message', { from: room.jid, to: o.realJid, type: 'groupchat', id },
       xml('body', {}, text), xml('stanza-id', { xmlns: NS_SID, id, by: room.jid })));
   }
+  muc.onLine?.(room, { senderKind: 'system', nick: null, agentId: null, body: text, to: opts.to });
 }

@@ -5,6 +5,7 @@ import type { Db } from '../../src/db/pool.js';
 import type { Logger } from '../../src/log.js';
 import type { EvapiMessage } from '../evapi/client.js';
 import type { CallLog } from '../calls/log.js';
+import type { SipChat } from '../chat/agent-chat.js';
 import type { SipRegistry } from '../registry/registry.js';
 
 /** What the SIP side asks of the rest of the application (chat rooms, presence, claims). */
@@ -19,7 +20,7 @@ export interface SipAppPorts {
 
 export const NO_APP: SipAppPorts = { presence: () => 'offline', tellConversation: async () => {}, claim: async () => {} };
 
-export interface SipContext { db: Db; cfg: Config; log: Logger; registry: SipRegistry; calls: CallLog; app: SipAppPorts }
+export interface SipContext { db: Db; cfg: Config; log: Logger; registry: SipRegistry; calls: CallLog; app: SipAppPorts; chat: SipChat | null }
 
 export type Handler = (ctx: SipContext, msg: EvapiMessage) => Promise<EvapiMessage | null>;
 

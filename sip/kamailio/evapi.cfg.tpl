@@ -92,6 +92,20 @@ event_route[evapi:message-received] {
 		t_continue("$var(tindex)", "$var(tlabel)", "INVITE_ROUTE");
 		exit;
 	}
+	if ($var(type) == "chat") {
+		$var(pending) = "";
+		$var(code) = 500;
+		$var(reason) = "Server Error";
+		jansson_get("pending", "$var(m)", "$var(pending)");
+		jansson_get("code", "$var(m)", "$var(code)");
+		jansson_get("reason", "$var(m)", "$var(reason)");
+		t_continue("$var(tindex)", "$var(tlabel)", "MESSAGE_AUTH");
+		exit;
+	}
+	if ($var(type) == "send_message") {
+		route(SEND_MESSAGE);
+		exit;
+	}
 	if ($var(type) == "fail") {
 		t_continue("$var(tindex)", "$var(tlabel)", "FAIL");
 		exit;

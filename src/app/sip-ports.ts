@@ -4,6 +4,7 @@
 import type { Db } from '../db/pool.js';
 import { conversationById } from '../db/repos/conversations.js';
 import { notice } from '../../components/muc/message.js';
+import { texts } from '../core/texts.js';
 import type { MucService } from '../../components/muc/service.js';
 import type { DeskService } from '../../components/desk/service.js';
 import type { SipAppPorts } from '../../sip/handlers/types.js';
@@ -24,7 +25,11 @@ export function sipPorts(d: { db: Db; agents: AgentDirectory; desk: DeskService;
     },
     async claim(conversationId, agentId) {
       const conv = await conversationById(d.db, conversationId);
-      if (conv?.status === 'queued') await d.routing.claim(conversationId, agentId);
+      if (conv?.status !== 'queued' || !(await d.routing.claim(conversationId, agentId))) return;
+      // The agent answered on a phone and may never join the MUC room: the customer reads who it is.
+      const room = await d.muc.room(conv.mucNode);
+      const nick = d.agents.byId(agentId)?.nickname;
+      if (room && nick) await notice(d.muc, room, texts.agentJoined(nick));
     },
   };
 }

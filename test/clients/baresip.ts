@@ -11,7 +11,11 @@ import { freePort } from '../support/ports.js';
 
 export interface BaresipEvent { event: true; class: string; type: string; param?: string; id?: string; peeruri?: string }
 
-export interface BaresipOptions { username: string; password: string; domain: string; proxyPort: number }
+export interface BaresipOptions {
+  username: string; password: string; domain: string; proxyPort: number;
+  /** Send and take video too (fakevideo source, VP8). */
+  video?: boolean;
+}
 
 export class Baresip {
   readonly events: BaresipEvent[] = [];
@@ -42,6 +46,7 @@ export class Baresip {
       'audio_source ausine,440', 'audio_player aufile,/dev/null', 'ausrc_srate 48000', 'ausrc_channels 2',
       'audio_codecs PCMU/8000/1,opus/48000/2', 'module_path /usr/lib/baresip/modules',
       'module g711.so', 'module opus.so', 'module ausine.so', 'module aufile.so',
+      ...(o.video ? ['module fakevideo.so', 'module vp8.so', 'video_source fakevideo,nil', 'video_display fakevideo,nil', 'video_size 320x240', 'video_fps 15'] : []),
       'module_app account.so', 'module_app menu.so', 'module_app ctrl_tcp.so', `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`, '',
     ].join('\n'));
     writeFileSync(join(dir, 'accounts'),

@@ -34,6 +34,7 @@ export const EXPECTED: Record<string, Level> = {
   'GET /api/v1/rooms/:slug/public': 'public',
   'POST /api/v1/rooms/:slug/conversations': 'public',
   'POST /api/v1/conversations/:id/end': 'customer',
+  'GET /api/v1/voice': 'public',
   'GET /api/v1/conversations': 'operator',
   'GET /api/v1/conversations/:id': 'operator',
   'GET /api/v1/customers': 'operator',

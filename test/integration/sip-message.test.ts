@@ -5,6 +5,7 @@
 // customer, and !close closes the conversation. Real Kamailio, Prosody.
 import { expect } from 'chai';
 import { texts } from '../../src/core/texts.js';
+import { Baresip } from '../clients/baresip.js';
 import { messageScenario, messageSinkScenario } from '../support/sip-message-scenarios.js';
 import { registerScenario } from '../support/sip-scenarios.js';
 import { header, sipp, udpBound } from '../support/sipp.js';
@@ -64,6 +65,26 @@ describe('SIP MESSAGE chat for agents on a SIP client only', function () {
     expect(bodies[3]).to.equal(texts.closedByAgent(stack.sb.agents.byId(sam.id)!.nickname));
     const stored = (await stack.sb.db.query("SELECT sender_kind, agent_id FROM messages WHERE conversation_id = $1 AND body LIKE 'Hello Jane%'", [jane.id])).rows;
     expect(stored).to.deep.equal([{ sender_kind: 'agent', agent_id: sam.id }]);
+    const off = await sipp(registerScenario({ user: sam.username, password: sam.password, domain: stack.cfg.sipDomain, wildcard: true, expires: 0, expect: [401, 200] }), { port: stack.cfg.sipPort, localPort: await freePort() });
+    expect(off.exitCode, off.output).to.equal(0);
+  });
+
+  it('with baresip, a stock SIP client: the offer shows in it, its reply takes the chat and reaches the customer, and the customer\'s answer comes back', async () => {
+    const jane = await customer(stack);
+    const node = jane.roomJid.split('@')[0]!;
+    const wes = await sipAgent(stack, 'Wes');
+    // Its current contact is the conversation's address, as if the agent had saved the offer's sender.
+    const phone = await Baresip.start({ username: wes.username, password: wes.password, domain: stack.cfg.sipDomain, proxyPort: stack.cfg.sipPort, contacts: [`sip:${node}@${stack.cfg.sipDomain}`] });
+    try {
+      await phone.waitForOutput(new RegExp(`${node}@.*New chat from Jane Doe`), 20_000);
+      await phone.command('message', 'Hi Jane, Wes here on my SIP phone.');
+      await jane.client.waitFor(fromCustomer(jane.roomJid, 'Hi Jane, Wes here on my SIP phone.'), 15_000, 'baresip\'s line at the customer');
+      expect((await stack.sb.db.query('SELECT status, agent_id FROM conversations WHERE id = $1', [jane.id])).rows[0]).to.deep.equal({ status: 'active', agent_id: wes.id });
+      await jane.client.send(groupchat(jane.roomJid, 'Great, thanks!'));
+      await phone.waitForOutput(/Great, thanks!/, 15_000);
+    } finally {
+      await phone.stop();
+    }
   });
 
   it('refuses what is not the agent\'s: an unknown address (404), a conversation another agent serves (403), a wrong password', async () => {

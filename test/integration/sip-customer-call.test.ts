@@ -36,9 +36,9 @@ describe('Customer page: voice and video calls (Chromium → Kamailio → rtpeng
     await insertRoom(stack.sb.db, { slug, kind: 'public', settings: { ...d, offerTimeoutSeconds: 10, buttons: { ...d.buttons, ...buttons } } });
     return slug;
   }
-  async function openForm(slug: string): Promise<Page> {
+  async function openForm(slug: string, query = ''): Promise<Page> {
     const page = await browser!.newPage();
-    await page.goto(`${stack.cfg.publicUrl}/c/${slug}`);
+    await page.goto(`${stack.cfg.publicUrl}/c/${slug}${query}`);
     await page.fill('input[name="name"]', 'Carla Caller');
     await page.fill('[name="message"]', 'Can we talk?');
     return page;
@@ -57,9 +57,10 @@ describe('Customer page: voice and video calls (Chromium → Kamailio → rtpeng
 
   it('video call from the form\'s button: connected with video both ways; mute, screen sharing, hang-up', async () => {
     const slug = await room({ chat: true, voice: true, video: true });
-    const page = await openForm(slug);
+    const page = await openForm(slug, '?start=video'); // the room's video link
     await page.waitForSelector('[data-call="video"]');
     expect(await page.locator('.call-start [data-call]').allTextContents()).to.deep.equal(['Voice call', 'Video call']);
+    expect(await page.getAttribute('.call-start [data-call="video"]', 'class')).to.equal('primary');
     await page.click('.call-start [data-call="video"]');
     await phone!.waitForEvent('CALL_ESTABLISHED', 30_000);
     await waitUntil(async () => (await state(page)) === 'connected', 15_000, 'the page says connected');

@@ -64,8 +64,10 @@ export function addFormCallButtons(form: HTMLFormElement, slug: string): void {
   void callRules(slug).then((r) => {
     if (!r) return;
     const bar = h('div', { class: 'call-start' });
+    // The room's voice and video links (/c/<slug>?start=voice|video) make that button the main one.
+    const asked = new URLSearchParams(location.search).get('start');
     for (const kind of kinds(r)) {
-      const b = h('button', { type: 'button', class: 'secondary', 'data-call': kind }, kind === 'voice' ? t.voiceCall : t.videoCall);
+      const b = h('button', { type: 'button', class: asked === kind ? 'primary' : 'secondary', 'data-call': kind }, kind === 'voice' ? t.voiceCall : t.videoCall);
       b.addEventListener('click', () => { requested = kind; form.requestSubmit(); });
       bar.append(b);
     }

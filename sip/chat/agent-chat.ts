@@ -67,6 +67,8 @@ export class SipChat {
 
   /** A line a room showed: to the serving agent when chats reach them over SIP (never their own lines). */
   line(room: RoomState, line: RoomLine): void {
+    // The chat hot path: no store lookup unless some agent gets chats over SIP at all.
+    if (!this.d.registry.registeredAgentIds().some((id) => this.reaches(id))) return;
     this.queue(async () => {
       const conv = await conversationById(this.d.db, room.conversation.id);
       const agentId = conv?.agentId;

@@ -9,7 +9,7 @@ import { Baresip } from '../clients/baresip.js';
 import { messageScenario, messageSinkScenario } from '../support/sip-message-scenarios.js';
 import { registerScenario } from '../support/sip-scenarios.js';
 import { header, sipp, udpBound } from '../support/sipp.js';
-import { freePort } from '../support/ports.js';
+import { freeSipPort as freePort } from '../support/ports.js';
 import { customer, waitUntil, type Stack } from '../support/stack.js';
 import { groupchat, type Element } from '../support/xmpp.js';
 import { sipAgent, startVoiceStack } from '../support/voice.js';

@@ -11,7 +11,7 @@ import type { CallFlow } from '../support/sip-call-scenarios.js';
 import { phone, serve, sippCall, newConversation } from '../support/sip-phone.js';
 import { registerScenario } from '../support/sip-scenarios.js';
 import { sipp } from '../support/sipp.js';
-import { freePort } from '../support/ports.js';
+import { freeSipPort as freePort } from '../support/ports.js';
 import { customer, waitUntil, type CustomerSession, type Stack } from '../support/stack.js';
 import { TestClient, xml, type Element } from '../support/xmpp.js';
 import { sipAgent, startVoiceStack } from '../support/voice.js';

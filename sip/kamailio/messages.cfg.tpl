@@ -14,7 +14,8 @@
 
 route[MESSAGE] {
 	# One of ours, sent by uac_req_send() from our own socket: no credentials to check.
-	if (proto == UDP && $si == "{{SIP_INTERFACE}}" && $sp == {{SIP_PORT}} && is_present_hf("X-Switchboard-Chat")) {
+	# (No one else can send from that address and port: Kamailio holds the socket.)
+	if (proto == UDP && src_ip == myself && $sp == {{SIP_PORT}} && is_present_hf("X-Switchboard-Chat")) {
 		remove_hf("X-Switchboard-Chat");
 		if (!lookup("location")) {
 			sl_send_reply("480", "Temporarily Unavailable");

@@ -99,5 +99,8 @@ describe('SIP MESSAGE chat for agents on a SIP client only', function () {
     const r = await sipp(messageScenario({ from: tom.username, to: node, domain: stack.cfg.sipDomain, body: 'x', auth: { user: tom.username, password: 'wrong-password-000' }, final: 407 }), { port: stack.cfg.sipPort, localPort: await freePort() });
     expect(r.exitCode, r.output).to.equal(0);
     expect((await stack.sb.db.query("SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND sender_kind = 'agent'", [jane.id])).rows[0].n).to.equal(0);
+    // Our own MESSAGEs' marker from anywhere but Kamailio's socket relays nothing: challenged like any other.
+    const forged = await sipp(messageScenario({ from: node, to: una.username, domain: stack.cfg.sipDomain, body: 'spoof', headers: ['X-Switchboard-Chat: 1'], final: 407 }), { port: stack.cfg.sipPort, localPort: await freePort() });
+    expect(forged.exitCode, forged.output).to.equal(0);
   });
 });

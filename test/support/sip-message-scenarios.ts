@@ -23,7 +23,7 @@ Content-Length: 0
 
 const cdata = (s: string) => s.replace(/]]>/g, ']] >');
 
-export interface MessageFlow { from: string; to: string; domain: string; body: string; auth?: { user: string; password: string }; final: number; contentType?: string }
+export interface MessageFlow { from: string; to: string; domain: string; body: string; auth?: { user: string; password: string }; final: number; contentType?: string; headers?: string[] }
 
 export function messageScenario(f: MessageFlow): string {
   const send = (cseq: number, auth: string) => `  <send retrans="500"><![CDATA[
@@ -32,7 +32,7 @@ Via: SIP/2.0/[transport] [local_ip]:[local_port];branch=[branch];rport
 From: <sip:${f.from}@${f.domain}>;tag=[pid]SIPpTag00[call_number]
 To: <sip:${f.to}@${f.domain}>
 Call-ID: [call_id]
-CSeq: ${cseq} MESSAGE${auth}
+CSeq: ${cseq} MESSAGE${auth}${(f.headers ?? []).map((x) => `\n${x}`).join('')}
 Max-Forwards: 70
 Content-Type: ${f.contentType ?? 'text/plain;charset=UTF-8'}
 Content-Length: [len]

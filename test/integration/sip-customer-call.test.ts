@@ -114,4 +114,27 @@ describe('Customer page: voice and video calls (Chromium → Kamailio → rtpeng
     expect(await plain.locator('[data-call]').count()).to.equal(0);
     await plain.close();
   });
+
+  it('a video call the agent\'s phone answers without video is a voice call: no camera or screen-sharing controls', async () => {
+    // An idle agent (Vera already serves two conversations) whose phone has no video: rung first.
+    const audioOnly = await sipAgent(stack, 'Otto');
+    const otto = await Baresip.start({ username: audioOnly.username, password: audioOnly.password, domain: stack.cfg.sipDomain, proxyPort: stack.cfg.sipPort });
+    try {
+      await waitUntil(() => stack.sb.sip!.registry.isRegistered(audioOnly.id), 10_000, 'Otto\'s phone registered');
+      const slug = await room({ chat: true, voice: true, video: true });
+      const page = await openForm(slug);
+      await page.waitForSelector('.call-start [data-call="video"]');
+      await page.click('.call-start [data-call="video"]');
+      await otto.waitForEvent('CALL_ESTABLISHED', 30_000);
+      await waitUntil(async () => (await state(page)) === 'connected', 15_000, 'the page says connected');
+      expect(await page.locator('.call-controls >> text=Mute').isVisible()).to.equal(true);
+      expect(await page.locator('.call-controls >> text=Camera off').isVisible()).to.equal(false);
+      expect(await page.locator('.call-controls >> text=Share screen').isVisible()).to.equal(false);
+      await page.click('.call-hangup');
+      await otto.waitForEvent('CALL_CLOSED', 15_000);
+      await page.close();
+    } finally {
+      await otto.stop();
+    }
+  });
 });

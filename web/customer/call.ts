@@ -4,8 +4,8 @@
 // (X-Conversation, X-Conversation-Token): the server rings the agent serving
 // the conversation, or its agents one after the other while it is queued.
 // Buttons show only as the room allows (its voice and video buttons; screen
-// sharing when its customer actions allow it, in video calls, so the agent's
-// client has agreed to receive video). Two hooks: addFormCallButtons() on the
+// sharing when its customer actions allow it, in video calls whose answer
+// accepted video, so the agent's client receives it). Two hooks: addFormCallButtons() on the
 // contact form, addChatCallPanel() on the chat (escalation, or the call the
 // form's button asked for).
 import { Inviter, SessionState, UserAgent } from 'sip.js';
@@ -169,7 +169,9 @@ class CallPanel {
     if (!sdh) return;
     this.remote.srcObject = sdh.remoteMediaStream;
     this.local.srcObject = sdh.localMediaStream;
-    const video = this.kind === 'video';
+    // A video call the agent's client answered without video (or refused it) is audio only.
+    const video = this.kind === 'video' && (sdh.peerConnection?.getTransceivers() ?? [])
+      .some((x) => x.receiver.track.kind === 'video' && (x.currentDirection === 'sendrecv' || x.currentDirection === 'sendonly'));
     this.remote.hidden = !video;
     this.local.hidden = !video;
     this.mute.hidden = false;

@@ -8,24 +8,35 @@ import { CallLog } from './calls/log.js';
 import { auth } from './handlers/auth.js';
 import { dialog, invite } from './handlers/calls.js';
 import { banned, contacts, expired } from './handlers/registrations.js';
-import type { Handler, SipContext } from './handlers/types.js';
+import { acd } from './handlers/room-calls.js';
+import { chat, chatOk } from './handlers/chat.js';
+import { SipChat, type SipChatDeps } from './chat/agent-chat.js';
+import { NO_APP, type Handler, type SipAppPorts, type SipContext } from './handlers/types.js';
 import { SipRegistry } from './registry/registry.js';
 
-const HANDLERS: Readonly<Record<string, Handler>> = { auth, contacts, expired, banned, invite, dialog };
+const HANDLERS: Readonly<Record<string, Handler>> = { auth, contacts, expired, banned, invite, dialog, acd, chat, chat_ok: chatOk };
 
-export interface SipControlOptions { db: Db; cfg: Config; log: Logger }
+export interface SipControlOptions {
+  db: Db; cfg: Config; log: Logger; app?: SipAppPorts;
+  /** The chat side, for SIP MESSAGE chat; without it MESSAGEs from agents get 403. */
+  chat?: Pick<SipChatDeps, 'muc' | 'routing' | 'agents'>;
+}
 
 export class SipControl {
   readonly registry: SipRegistry;
   readonly evapi: EvapiClient;
   readonly calls: CallLog;
+  readonly chat: SipChat | null;
   private readonly ctx: SipContext;
 
   constructor(o: SipControlOptions) {
     this.registry = new SipRegistry({ db: o.db, log: o.log });
     this.evapi = new EvapiClient({ host: o.cfg.sipEvapiHost, port: o.cfg.sipEvapiPort, secret: o.cfg.sipEvapiSecret, log: o.log });
     this.calls = new CallLog(o.db, o.log);
-    this.ctx = { db: o.db, cfg: o.cfg, log: o.log, registry: this.registry, calls: this.calls };
+    const app = o.app ?? NO_APP;
+    this.calls.onAnswered = (conversationId, agentId) => app.claim(conversationId, agentId);
+    this.chat = o.chat ? new SipChat({ ...o.chat, db: o.db, cfg: o.cfg, log: o.log, evapi: this.evapi, registry: this.registry, presence: (id) => app.presence(id) }) : null;
+    this.ctx = { db: o.db, cfg: o.cfg, log: o.log, registry: this.registry, calls: this.calls, app, chat: this.chat };
     this.evapi.on('ready', (boot) => void this.registry.kamailioReady(boot));
     this.evapi.on('message', (msg) => void this.dispatch(msg));
   }

@@ -108,6 +108,7 @@ export async function say(muc: MucService, room: RoomState, occ: Occupant,
     muc.send(xml('message', { from: occupantJid(room, occ.nick), to: to.realJid, type: 'groupchat', id: o.id ?? stored.id },
       ...payload, xml('stanza-id', { xmlns: NS_SID, id: stored.id, by: room.jid })));
   }
+  muc.onLine?.(room, { senderKind: occ.kind, nick: occ.nick, agentId: occ.agentId, body });
 }
 
 /** A notice from the room itself (no nick): stored, then sent to every occupant or to some. */
@@ -120,4 +121,5 @@ export async function notice(muc: MucService, room: RoomState, text: string, opt
     muc.send(xml('message', { from: room.jid, to: o.realJid, type: 'groupchat', id },
       xml('body', {}, text), xml('stanza-id', { xmlns: NS_SID, id, by: room.jid })));
   }
+  muc.onLine?.(room, { senderKind: 'system', nick: null, agentId: null, body: text, to: opts.to });
 }

@@ -14,13 +14,18 @@ import { handlePresence } from './join.js';
 import { removeOccupantSession } from './leave.js';
 import { handleMessage } from './message.js';
 import { registerPing } from './ping.js';
-import type { RoomState } from './state.js';
+import type { Occupant, RoomState } from './state.js';
+
+/** A line a room shows (a message, or a notice to all or to `to`), for mirrors such as SIP MESSAGE chat. */
+export interface RoomLine { senderKind: 'customer' | 'agent' | 'system'; nick: string | null; agentId: string | null; body: string; to?: Occupant[] }
 
 export interface MucOptions { db: Db; log: Logger; domain: string; host: string; port: number; secret: string; historyLimit?: number }
 
 export class MucService {
   readonly rooms = new Map<string, RoomState>();
   hooks!: MucHooks;
+  /** Called for every line a room shows, after it is stored. */
+  onLine?: (room: RoomState, line: RoomLine) => void;
   private conn?: XmppComponent;
   readonly historyLimit: number;
 

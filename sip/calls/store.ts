@@ -34,3 +34,40 @@ export async function applyCallEvent(db: Queryable, id: string, event: DialogEve
   [id, t.to, t.from]);
   return r.rows[0] ?? null;
 }
+
+/** The conversation a room-entry call names (its id and the customer token's hash must match). */
+export async function conversationForRoomCall(db: Queryable, id: string, tokenHash: string): Promise<{ id: string; roomId: string; status: string; agentId: string | null; createdAt: number } | null> {
+  const r = await db.query(`SELECT id, room_id AS "roomId", status, agent_id AS "agentId", created_at AS "createdAt"
+    FROM conversations WHERE id = $1 AND customer_token_hash = $2`, [id, tokenHash]);
+  const row = r.rows[0];
+  return row ? { ...row, createdAt: (row.createdAt as Date).getTime() } : null;
+}
+
+export interface CallAgentRow { id: string; username: string; maxChats: number; inCall: boolean; lastCallEnd: number | null }
+
+/** What calls need of these agents: SIP username, chat limit, whether they are in a call, when their last call ended. */
+export async function callAgents(db: Queryable, agentIds: readonly string[]): Promise<CallAgentRow[]> {
+  if (!agentIds.length) return [];
+  const r = await db.query(`SELECT a.id, a.sip_username AS username, a.max_chats AS "maxChats",
+      coalesce(bool_or(c.state = 'answered'), false) AS "inCall", max(c.ended_at) AS "lastCallEnd"
+    FROM agents a
+    LEFT JOIN sip_calls c ON (c.callee_agent_id = a.id OR c.caller_agent_id = a.id) AND c.created_at > now() - interval '1 day'
+    WHERE a.id = ANY($1::uuid[]) AND a.deleted_at IS NULL AND a.sip_username IS NOT NULL
+    GROUP BY a.id`, [agentIds]);
+  return r.rows.map((x) => ({ ...x, lastCallEnd: x.lastCallEnd ? (x.lastCallEnd as Date).getTime() : null }));
+}
+
+export async function agentIdByUsername(db: Queryable, username: string): Promise<string | null> {
+  const r = await db.query('SELECT id FROM agents WHERE sip_username = $1 AND deleted_at IS NULL', [username]);
+  return r.rows[0]?.id ?? null;
+}
+
+/** The agent who answered a forked call (the record named the first one tried). */
+export async function setCallee(db: Queryable, callId: string, agentId: string): Promise<void> {
+  await db.query('UPDATE sip_calls SET callee_agent_id = $2 WHERE id = $1', [callId, agentId]);
+}
+
+export async function callConversation(db: Queryable, callId: string): Promise<string | null> {
+  const r = await db.query('SELECT conversation_id FROM sip_calls WHERE id = $1', [callId]);
+  return r.rows[0]?.conversation_id ?? null;
+}

@@ -6,13 +6,15 @@ import { isDialogEvent } from '../calls/lifecycle.js';
 import { conversationForCall, sipUsernameOf } from '../calls/store.js';
 import { ha1ForRequest } from '../digest.js';
 import { credentialsByUsername } from '../store.js';
+import { isRoomEntry, roomInvite } from './room-calls.js';
 import { field, orNull, type Handler, type SipContext } from './types.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * An agent calls sip:<agent's SIP username>@domain with digest credentials;
- * a customer calls sip:<conversation id>@domain with X-Conversation-Token.
+ * a customer calls sip:<conversation id>@domain with X-Conversation-Token, or
+ * a room's entry sip:room-<slug>@domain (room-calls.ts, the ACD).
  * The answer carries the caller's HA1 (agents) and the target or a status.
  */
 export const invite: Handler = async (ctx, msg) => {
@@ -20,6 +22,7 @@ export const invite: Handler = async (ctx, msg) => {
   const tlabel = field(msg, 'tlabel', 'number');
   const ruser = typeof msg.ruser === 'string' ? msg.ruser : '';
   const callerKind = field(msg, 'caller', 'string') === 'customer' ? 'customer' : 'agent';
+  if (callerKind === 'customer' && isRoomEntry(ruser)) return roomInvite(ctx, msg, { tindex, tlabel });
   let ha1: string | undefined;
   let callerAgentId: string | null = null;
   let conversationId: string | null = null;
@@ -59,6 +62,6 @@ async function customerDecision(ctx: SipContext, conversationId: string, token: 
 export const dialog: Handler = async (ctx, msg) => {
   const call = orNull(msg.call);
   if (!call || !UUID.test(call) || !isDialogEvent(msg.event)) return null;
-  await ctx.calls.event(call, msg.event);
+  await ctx.calls.event(call, msg.event, orNull(msg.agent) ?? undefined);
   return null;
 };

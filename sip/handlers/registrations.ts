@@ -13,6 +13,7 @@ export const contacts: Handler = async (ctx, msg) => {
   await ctx.registry.snapshot(agent.agentId, list.map((c) => ({
     uri: String(c.uri), expires: Number(c.expires), callId: orNull(c.callid), received: orNull(c.received),
     userAgent: orNull(c.user_agent), source: orNull(msg.src),
+    messages: takesMessage(Number(c.methods)),
   })), now);
   return null;
 };
@@ -27,3 +28,14 @@ export const banned: Handler = async (ctx, msg) => {
   ctx.log.warn(`sip: ${orNull(msg.src) ?? 'a source'} banned for ${ctx.cfg.sipBanSeconds} s after ${ctx.cfg.sipAuthMaxFailures} failed digest attempts`);
   return null;
 };
+
+/**
+ * Kamailio's method mask of a contact, from its REGISTER's Allow header
+ * (METHOD_MESSAGE = 256). Without an Allow header the registrar stores "all
+ * methods": such a phone is taken to do calls only, so chats go only to
+ * clients that list MESSAGE.
+ */
+export function takesMessage(methods: number): boolean {
+  if (!Number.isFinite(methods) || methods === -1 || methods >>> 0 === 0xffffffff) return false;
+  return (methods & 256) !== 0;
+}

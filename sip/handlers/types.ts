@@ -5,9 +5,22 @@ import type { Db } from '../../src/db/pool.js';
 import type { Logger } from '../../src/log.js';
 import type { EvapiMessage } from '../evapi/client.js';
 import type { CallLog } from '../calls/log.js';
+import type { SipChat } from '../chat/agent-chat.js';
 import type { SipRegistry } from '../registry/registry.js';
 
-export interface SipContext { db: Db; cfg: Config; log: Logger; registry: SipRegistry; calls: CallLog }
+/** What the SIP side asks of the rest of the application (chat rooms, presence, claims). */
+export interface SipAppPorts {
+  /** The agent's XMPP presence: away/xa/dnd means no calls either; offline leaves it to the SIP registration. */
+  presence(agentId: string): 'available' | 'away' | 'offline';
+  /** A notice from the conversation's MUC room, stored and shown to everyone in it. */
+  tellConversation(conversationId: string, text: string): Promise<void>;
+  /** The agent who answered a room call takes the conversation if it is still queued (the same claim as joining). */
+  claim(conversationId: string, agentId: string): Promise<void>;
+}
+
+export const NO_APP: SipAppPorts = { presence: () => 'offline', tellConversation: async () => {}, claim: async () => {} };
+
+export interface SipContext { db: Db; cfg: Config; log: Logger; registry: SipRegistry; calls: CallLog; app: SipAppPorts; chat: SipChat | null }
 
 export type Handler = (ctx: SipContext, msg: EvapiMessage) => Promise<EvapiMessage | null>;
 

@@ -21,6 +21,14 @@ route[INVITE] {
 	if (is_present_hf("X-Conversation-Token")) {
 		$avp(caller) = "customer";
 		jansson_set("string", "token", "$hdr(X-Conversation-Token)", "$var(q)");
+		# A room's entry (sip:room-<slug>@domain) also names the conversation,
+		# and a video offer needs a room that shows the video button.
+		if (is_present_hf("X-Conversation")) {
+			jansson_set("string", "conversation", "$hdr(X-Conversation)", "$var(q)");
+		}
+		if (search_body("m=video ")) {
+			jansson_set("string", "video", "1", "$var(q)");
+		}
 	} else {
 		if (!has_credentials("{{REALM}}") || $au == $null) {
 			proxy_challenge("{{REALM}}", "1");
@@ -63,11 +71,16 @@ route[INVITE_ROUTE] {
 		}
 		consume_credentials();
 	}
+	remove_hf("X-Conversation-Token");
+	remove_hf("X-Conversation");
+	if ($var(ntargets) > 0) {
+		route(ACD);
+		exit;
+	}
 	if ($var(target) == "") {
 		t_reply("$var(code)", "$var(reason)");
 		exit;
 	}
-	remove_hf("X-Conversation-Token");
 	$ru = "sip:" + $var(target) + "@{{SIP_DOMAIN}}";
 	if (!lookup("location")) {
 		t_reply("480", "Temporarily Unavailable");
@@ -81,6 +94,84 @@ route[INVITE_ROUTE] {
 	if (!t_relay()) {
 		sl_reply_error();
 	}
+}
+
+# A room's entry: serial forking over the agents our process ranked (the
+# room's strategy, only agents registered and free), each rung for the ring
+# time, then the next on no answer, busy, decline or any failure.
+#
+# Why the whole list up front rather than asking our process again from the
+# failure route: a suspend in a failure route is a second round trip per
+# agent and another way to leave the caller hanging if our process is gone;
+# the list is fixed when the call starts, like offers are, and each agent's
+# registration is still looked up at its turn (a phone gone meanwhile is
+# skipped). Kamailio reports each try and the end of the list ("acd" events).
+# t_load_contacts/t_next_contacts would do the same over one AOR's q-values;
+# here every step is a different AOR, so the list is kept in $avp(acd)
+# (index 0 = the first agent) and the position in $dlg_var(acd_i).
+route[ACD] {
+	$var(i) = $var(ntargets) - 1;
+	while ($var(i) >= 0) {
+		jansson_get("targets[$var(i)]", "$var(m)", "$var(u)");
+		$avp(acd) = $var(u);
+		$var(i) = $var(i) - 1;
+	}
+	$avp(acd_n) = $var(ntargets);
+	$avp(acd_ring) = $var(ring) * 1000;
+	$dlg_var(acd_i) = "0";
+	$dlg_var(call) = $var(call);
+	$dlg_var(caller_ws) = $avp(caller_ws);
+	# The whole transaction may last for every agent's ring time (plus slack).
+	$var(life) = $avp(acd_n) * $avp(acd_ring) + 10000;
+	t_set_max_lifetime("$var(life)", "0");
+	route(ACD_NEXT);
+}
+
+# Rings the next agent on the list that has a contact; none left: 480.
+route[ACD_NEXT] {
+	$var(i) = $(dlg_var(acd_i){s.int});
+	while ($var(i) < $avp(acd_n)) {
+		$var(user) = $(avp(acd)[$var(i)]);
+		$var(i) = $var(i) + 1;
+		$dlg_var(acd_i) = "" + $var(i);
+		$ru = "sip:" + $var(user) + "@{{SIP_DOMAIN}}";
+		$du = $null;
+		if (lookup("location")) {
+			$dlg_var(agent) = $var(user);
+			$var(e) = "{}";
+			jansson_set("string", "type", "acd", "$var(e)");
+			jansson_set("string", "event", "try", "$var(e)");
+			jansson_set("string", "call", "$dlg_var(call)", "$var(e)");
+			jansson_set("string", "agent", "$var(user)", "$var(e)");
+			evapi_multicast("$var(e)", "switchboard");
+			# No answer (or no reply at all) within the ring time: the next agent.
+			t_set_fr("$avp(acd_ring)", "$avp(acd_ring)");
+			t_on_branch("BRANCH");
+			t_on_reply("REPLY");
+			t_on_failure("ACD_FAILED");
+			if (t_relay()) {
+				return 1;
+			}
+		}
+	}
+	rtpengine_delete("delete-delay=0");
+	$var(e) = "{}";
+	jansson_set("string", "type", "acd", "$var(e)");
+	jansson_set("string", "event", "none", "$var(e)");
+	jansson_set("string", "call", "$dlg_var(call)", "$var(e)");
+	evapi_multicast("$var(e)", "switchboard");
+	t_reply("480", "Temporarily Unavailable");
+	return 1;
+}
+
+# An agent did not answer in time (408), was busy (486), declined (603) or
+# failed otherwise: the next one, unless the customer gave up (CANCEL).
+failure_route[ACD_FAILED] {
+	if (t_is_canceled()) {
+		rtpengine_delete("delete-delay=0");
+		exit;
+	}
+	route(ACD_NEXT);
 }
 
 # Each contact tried: the offer is rewritten for what that contact is.
@@ -236,5 +327,8 @@ route[DIALOG_EVENT] {
 	jansson_set("string", "type", "dialog", "$var(e)");
 	jansson_set("string", "event", "$var(event)", "$var(e)");
 	jansson_set("string", "call", "$dlg_var(call)", "$var(e)");
+	if ($dlg_var(agent) != $null) {
+		jansson_set("string", "agent", "$dlg_var(agent)", "$var(e)");
+	}
 	evapi_multicast("$var(e)", "switchboard");
 }

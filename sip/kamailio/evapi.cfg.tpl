@@ -82,7 +82,28 @@ event_route[evapi:message-received] {
 		jansson_get("code", "$var(m)", "$var(code)");
 		jansson_get("reason", "$var(m)", "$var(reason)");
 		jansson_get("call", "$var(m)", "$var(call)");
+		# A room call: the agents to ring in turn (read from $var(m) by route ACD) and the ring time.
+		$var(ntargets) = 0;
+		$var(ring) = 30;
+		if (jansson_get("targets", "$var(m)", "$var(tl)")) {
+			jansson_array_size("targets", "$var(m)", "$var(ntargets)");
+			jansson_get("ring", "$var(m)", "$var(ring)");
+		}
 		t_continue("$var(tindex)", "$var(tlabel)", "INVITE_ROUTE");
+		exit;
+	}
+	if ($var(type) == "chat") {
+		$var(pending) = "";
+		$var(code) = 500;
+		$var(reason) = "Server Error";
+		jansson_get("pending", "$var(m)", "$var(pending)");
+		jansson_get("code", "$var(m)", "$var(code)");
+		jansson_get("reason", "$var(m)", "$var(reason)");
+		t_continue("$var(tindex)", "$var(tlabel)", "MESSAGE_AUTH");
+		exit;
+	}
+	if ($var(type) == "send_message") {
+		route(SEND_MESSAGE);
 		exit;
 	}
 	if ($var(type) == "fail") {

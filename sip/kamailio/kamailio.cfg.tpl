@@ -53,6 +53,7 @@ loadmodule "websocket.so"
 loadmodule "jansson.so"
 loadmodule "evapi.so"
 loadmodule "dialog.so"
+loadmodule "uac.so"
 
 modparam("tm", "fr_timer", 30000)
 modparam("tm", "fr_inv_timer", 120000)
@@ -154,7 +155,11 @@ request_route {
 		route(INVITE);
 		exit;
 	}
-	# Nothing else is offered (no MESSAGE, SUBSCRIBE…, no relaying elsewhere).
+	if (is_method("MESSAGE")) {
+		route(MESSAGE);
+		exit;
+	}
+	# Nothing else is offered (no SUBSCRIBE, PUBLISH…, no relaying elsewhere).
 	sl_send_reply("403", "Forbidden");
 }
 
@@ -189,4 +194,5 @@ route[NEED_CONTROL] {
 
 include_file "{{DIR}}/register.cfg"
 include_file "{{DIR}}/calls.cfg"
+include_file "{{DIR}}/messages.cfg"
 include_file "{{DIR}}/evapi.cfg"

@@ -102,6 +102,7 @@ route[CONTACTS] {
 			jansson_set("string", "callid", "$(ulc(reg=>callid)[$var(i)])", "$var(c)");
 			jansson_set("string", "received", "$(ulc(reg=>received)[$var(i)])", "$var(c)");
 			jansson_set("string", "user_agent", "$(ulc(reg=>user_agent)[$var(i)])", "$var(c)");
+			jansson_set("int", "methods", "$(ulc(reg=>methods)[$var(i)])", "$var(c)");
 			jansson_append("obj", "contacts", "$var(c)", "$var(e)");
 			$var(i) = $var(i) + 1;
 		}

@@ -22,7 +22,7 @@ const ADDRESS = /^[0-9A-Za-z.:-]+$/;
 const SECRET = /^[A-Za-z0-9_-]{16,}$/;
 
 /** The config files, main first; each NAME.cfg comes from NAME.cfg.tpl. */
-export const CONFIG_FILES = ['kamailio.cfg', 'register.cfg', 'calls.cfg', 'evapi.cfg'] as const;
+export const CONFIG_FILES = ['kamailio.cfg', 'register.cfg', 'calls.cfg', 'messages.cfg', 'evapi.cfg'] as const;
 
 export function kamailioValues(cfg: Config, secret: string, dir: string, tuning: KamailioTuning = DEFAULT_TUNING): Record<string, string> {
   for (const [name, v] of [['SIP_INTERFACE', cfg.sipInterface], ['SIP_EVAPI_HOST', cfg.sipEvapiHost]] as const) {

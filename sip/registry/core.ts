@@ -10,6 +10,8 @@ export interface Contact {
   received: string | null;
   userAgent: string | null;
   source: string | null;
+  /** The contact takes SIP MESSAGE (its REGISTER's Allow header said so). */
+  messages?: boolean;
 }
 
 export type RegState = ReadonlyMap<string, readonly Contact[]>;

@@ -28,6 +28,8 @@ export class SipRegistry extends EventEmitter<RegistryEvents> {
   isRegistered(agentId: string): boolean { return this.state.has(agentId); }
   contacts(agentId: string): readonly Contact[] { return this.state.get(agentId) ?? []; }
   registeredAgentIds(): string[] { return [...this.state.keys()]; }
+  /** Some registered contact of the agent takes SIP MESSAGE (chat for agents on a SIP client only). */
+  acceptsMessages(agentId: string): boolean { return this.contacts(agentId).some((c) => c.messages === true); }
 
   /** The mirror from the last run: Kamailio may still hold these (checked on its hello). */
   load(): Promise<void> {
@@ -51,7 +53,7 @@ export class SipRegistry extends EventEmitter<RegistryEvents> {
     const byAgent = new Map<string, Contact[]>();
     for (const r of await loadContacts(this.o.db)) {
       const list = byAgent.get(r.agentId) ?? [];
-      list.push({ uri: r.uri, expiresAt: r.expiresAt.getTime(), callId: r.callId, received: r.received, userAgent: r.userAgent, source: r.source });
+      list.push({ uri: r.uri, expiresAt: r.expiresAt.getTime(), callId: r.callId, received: r.received, userAgent: r.userAgent, source: r.source, messages: r.messages });
       byAgent.set(r.agentId, list);
     }
     await this.apply(resync(this.state, byAgent, this.now()), async () => {});

@@ -19,6 +19,7 @@ import { Audit } from './audit.js';
 import { adminEvents, type AdminEvents, type UsageSources } from './events.js';
 import { Sessions } from './sessions.js';
 import { OfflineDesk } from './offline.js';
+import { sipPorts } from './sip-ports.js';
 import { systemClock, type Clock } from '../core/clock.js';
 
 export interface SwitchboardOptions {
@@ -63,11 +64,14 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   const muc = new MucService({ db, ...xmpp, domain: cfg.roomsDomain });
   const desk = new DeskService({ ...xmpp, domain: cfg.deskDomain });
   const conversations = new Conversations({ db, cfg, log, agents, muc, desk });
+  // Set once voice starts: agents who only use a SIP client get chats as SIP MESSAGE (sip/chat/).
+  let sip: SipControl | null = null;
+  const viaSip = (jid: string) => sip?.chat?.reachesJid(jid) ?? false;
   const routing = new Routing(db, agents, {
-    isAvailable: (jid) => desk.presence.available(jid),
+    isAvailable: (jid) => desk.presence.available(jid) || viaSip(jid),
     isAway: (jid) => desk.presence.shows(jid).some((show) => show === 'away' || show === 'xa'),
-    invite: (conv, room, jid, timeout) => conversations.invite(conv, room, jid, timeout),
-    tellAgent: (jid, text) => desk.tell(jid, text),
+    invite: (conv, room, jid, timeout) => { conversations.invite(conv, room, jid, timeout); if (viaSip(jid)) sip!.chat!.offer(conv, room, jid, timeout); },
+    tellAgent: (jid, text) => { desk.tell(jid, text); if (viaSip(jid)) sip!.chat!.tell(jid, text); },
   }, log);
   conversations.routing = routing;
   agents.onDeleted = (a) => routing.availability(a.id, false);
@@ -82,7 +86,15 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   await mail.start();
   // The supervisor passes the evapi secret of the Kamailio it started; a worker run alone needs SIP_EVAPI_SECRET.
   if (cfg.voiceEnabled && !cfg.sipEvapiSecret) log.warn('voice: no SIP_EVAPI_SECRET, so no SIP control (calls and registrations get 503)');
-  const sip = cfg.voiceEnabled && cfg.sipEvapiSecret ? new SipControl({ db, cfg, log }) : null;
+  sip = cfg.voiceEnabled && cfg.sipEvapiSecret ? new SipControl({ db, cfg, log, app: sipPorts({ db, agents, desk, muc, routing }), chat: { muc, routing, agents } }) : null;
+  if (sip) {
+    const control = sip;
+    muc.onLine = (room, line) => control.chat?.line(room, line);
+    control.registry.on('change', (c) => {
+      const jid = agents.byId(c.agentId)?.jid;
+      if (jid) void routing.availability(c.agentId, desk.presence.available(jid) || viaSip(jid));
+    });
+  }
   await sip?.start();
 
   const http = await buildHttp({ cfg, db, log, clock, sessions, audit, events, usage, agents, conversations, routing, desk, mail, offline });

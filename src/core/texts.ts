@@ -29,6 +29,15 @@ export const texts = {
   closedByAgent: (nick: string) => `${nick} closed the conversation. Thank you for contacting us.`,
   closedByCustomer: (nick: string) => `${nick} ended the conversation.`,
   roomClosed: 'This conversation has ended.',
+  sipOffer: (o: OfferText) => {
+    const who = o.email ? `${o.customer} <${o.email}>` : o.customer;
+    const chars = Array.from(o.firstMessage ?? '');
+    const first = chars.length ? `: “${chars.length > 300 ? chars.slice(0, 299).join('') + '…' : chars.join('')}”` : '';
+    return `New chat from ${who} via ${o.room}${first}\nReply to this message to take it (any text; "accept" takes it without writing), or reply "decline". The offer expires in ${o.timeoutSeconds} s.`;
+  },
+  sipTaken: (customer: string) => `You have the chat with ${customer}. What you write here goes to them; !close ends it, !help lists the commands.`,
+  agentJoined: (nick: string) => `${nick} joined the conversation.`,
+  callNobody: 'Sorry, no one could take your call right now. You can keep writing here, or try calling again in a moment.',
   taken: (by: string) => `This chat was already accepted by ${by}.`,
   notAnAgent: 'Only agents of this contact center can join conversations.',
   wrongPassword: 'The password for this conversation is wrong.',

@@ -38,6 +38,7 @@ import { offlineRecipientRoutes } from './routes/offline-recipients.js';
 import { tagRoutes } from './routes/tags.js';
 import { companyRoutes } from './routes/company.js';
 import { publicRoutes } from './routes/public.js';
+import { voiceRoutes } from './routes/voice.js';
 import { attachWebsocketRelays, type RelayRoute } from './ws-relay.js';
 
 export interface Services {
@@ -77,6 +78,7 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   authRoutes(app, s);
   agentRoutes(app, s);
   publicRoutes(app, s);
+  voiceRoutes(app, s);
   roomRoutes(app, s);
   conversationRoutes(app, s);
   customerRoutes(app, s);

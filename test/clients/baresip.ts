@@ -11,7 +11,13 @@ import { freePort } from '../support/ports.js';
 
 export interface BaresipEvent { event: true; class: string; type: string; param?: string; id?: string; peeruri?: string }
 
-export interface BaresipOptions { username: string; password: string; domain: string; proxyPort: number }
+export interface BaresipOptions {
+  username: string; password: string; domain: string; proxyPort: number;
+  /** Send and take video too (fakevideo source, VP8). */
+  video?: boolean;
+  /** Its address book (SIP URIs); the first is the current contact its "message" command writes to. */
+  contacts?: string[];
+}
 
 export class Baresip {
   readonly events: BaresipEvent[] = [];
@@ -42,12 +48,15 @@ export class Baresip {
       'audio_source ausine,440', 'audio_player aufile,/dev/null', 'ausrc_srate 48000', 'ausrc_channels 2',
       'audio_codecs PCMU/8000/1,opus/48000/2', 'module_path /usr/lib/baresip/modules',
       'module g711.so', 'module opus.so', 'module ausine.so', 'module aufile.so',
+      ...(o.video ? ['module fakevideo.so', 'module vp8.so', 'video_source fakevideo,nil', 'video_display fakevideo,nil', 'video_size 320x240', 'video_fps 15'] : []),
+      // stdio: a UI, so that incoming MESSAGEs get printed (on stdout); stdin stays an open pipe.
+      ...(o.contacts ? ['module stdio.so', 'module_app contact.so'] : []),
       'module_app account.so', 'module_app menu.so', 'module_app ctrl_tcp.so', `ctrl_tcp_listen 127.0.0.1:${ctrlPort}`, '',
     ].join('\n'));
     writeFileSync(join(dir, 'accounts'),
       `<sip:${o.username}@${o.domain};transport=udp>;auth_pass=${o.password};outbound="sip:127.0.0.1:${o.proxyPort};transport=udp";regint=300;answermode=auto\n`);
-    writeFileSync(join(dir, 'contacts'), '');
-    const proc = spawn('baresip', ['-f', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    writeFileSync(join(dir, 'contacts'), (o.contacts ?? []).map((uri) => `"Contact" <${uri}>\n`).join(''));
+    const proc = spawn('baresip', ['-f', dir], { stdio: [o.contacts ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const output: string[] = [];
     for (const s of [proc.stdout!, proc.stderr!]) s.on('data', (d: Buffer) => { output.push(d.toString()); if (process.env.TEST_LOG) process.stderr.write(`[baresip] ${d}`); });
     let ctrl: Socket | undefined;
@@ -66,6 +75,20 @@ export class Baresip {
       throw new Error(`baresip did not open ctrl_tcp:\n${output.join('')}`);
     }
     return new Baresip(proc, ctrl, dir, output);
+  }
+
+  /** Resolves once its output holds a line matching re (incoming SIP MESSAGEs print as `<from URI>: "<text>"`). */
+  waitForOutput(re: RegExp, timeoutMs = 15_000): Promise<string> {
+    return new Promise((resolve, reject) => {
+      const end = Date.now() + timeoutMs;
+      const check = () => {
+        const line = this.output.join('').split('\n').find((l) => re.test(l));
+        if (line) return resolve(line);
+        if (Date.now() > end) return reject(new Error(`baresip: no output matching ${re} within ${timeoutMs} ms:\n${this.output.join('').slice(-1500)}`));
+        setTimeout(check, 50);
+      };
+      check();
+    });
   }
 
   /** The first event of this type (already seen or to come). */

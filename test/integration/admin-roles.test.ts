@@ -35,6 +35,7 @@ export const EXPECTED: Record<string, Level> = {
   'POST /api/v1/rooms/:slug/conversations': 'public',
   'POST /api/v1/conversations/:id/end': 'customer',
   'POST /api/v1/conversations/:id/ask-all': 'customer',
+  'GET /api/v1/voice': 'public',
   'GET /api/v1/conversations': 'operator',
   'GET /api/v1/conversations/:id': 'operator',
   'GET /api/v1/customers': 'operator',

@@ -12,3 +12,18 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** A port free for both TCP and UDP on 127.0.0.1 (sipp binds UDP; a TCP-free port may be a UDP socket's). */
+export async function freeSipPort(): Promise<number> {
+  const { createSocket } = await import('node:dgram');
+  for (let i = 0; i < 50; i++) {
+    const port = await freePort();
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = createSocket('udp4');
+      s.once('error', () => { s.close(); resolve(false); });
+      s.bind(port, '127.0.0.1', () => s.close(() => resolve(true)));
+    });
+    if (ok) return port;
+  }
+  throw new Error('no port free for both TCP and UDP');
+}

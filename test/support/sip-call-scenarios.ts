@@ -87,6 +87,10 @@ export interface CallFlow {
   cancel?: boolean;
   /** Once answered, wait for the callee's BYE instead of sending one. */
   calleeHangsUp?: boolean;
+  /** Offer video too (an m=video line). */
+  video?: boolean;
+  /** Serial forking: several phones may ring (180 again and again) before the final answer. */
+  forked?: boolean;
 }
 
 /** A caller: INVITE (digest on 407), then ACK and BYE along the route set. */
@@ -103,7 +107,7 @@ Max-Forwards: 70
 Content-Type: application/sdp
 Content-Length: [len]
 
-${SDP}]]></send>
+${SDP}${f.video ? 'm=video [media_port+2] RTP/AVP 96\na=rtpmap:96 VP8/90000\n' : ''}]]></send>
   <recv response="100" optional="true"/>`;
   const ackNon2xx = (cseq: number) => `  <send><![CDATA[
 ACK sip:${f.to}@${f.domain} SIP/2.0
@@ -160,6 +164,10 @@ SIP/2.0 200 OK
 Content-Length: 0
 
 ]]></send>`);
+  } else if (f.forked) {
+    steps.push('  <label id="1"/>', '  <recv response="180" optional="true" next="1"/>', '  <recv response="183" optional="true" next="1"/>');
+    if (f.final === 200) steps.push('  <recv response="200" rrs="true"/>', inDialog('ACK', cseq), '  <pause milliseconds="200"/>', inDialog('BYE', cseq + 1), '  <recv response="200"/>');
+    else steps.push(`  <recv response="${f.final}"/>`, ackNon2xx(cseq));
   } else if (f.final === 200) {
     steps.push('  <recv response="180" optional="true"/>', '  <recv response="200" rrs="true"/>', inDialog('ACK', cseq), '  <pause milliseconds="200"/>', inDialog('BYE', cseq + 1), '  <recv response="200"/>');
   } else {

@@ -2,7 +2,7 @@
 // answers, a sipp caller, conversations a customer can call, rtpengine's view.
 import { expect } from 'chai';
 import { ngRequest } from '../../sip/rtpengine/ng.js';
-import { freePort } from './ports.js';
+import { freeSipPort as freePort } from './ports.js';
 import { answerScenario, callScenario, type CallFlow } from './sip-call-scenarios.js';
 import { registerScenario } from './sip-scenarios.js';
 import { sipp, udpBound, type SippResult } from './sipp.js';

@@ -12,6 +12,8 @@ export interface RegisterFlow {
   wildcard?: boolean;
   /** The status codes expected, in order; sipp fails the call on anything else. */
   expect: number[];
+  /** An Allow header (RFC 3261 §20.5), e.g. listing MESSAGE. */
+  allow?: string;
 }
 
 const xmlText = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -29,7 +31,7 @@ Call-ID: [call_id]
 CSeq: ${i + 1} REGISTER
 Contact: ${contact}${auth}
 Max-Forwards: 70
-Expires: ${f.expires ?? 300}
+Expires: ${f.expires ?? 300}${f.allow ? `\nAllow: ${f.allow}` : ''}
 User-Agent: sipp
 Content-Length: 0
 

@@ -20,6 +20,10 @@ export interface SippOptions {
   /** Run as a UAS (waits for the first request) instead of sending first. */
   server?: boolean;
   mediaPort?: number;
+  /** How many calls (a UAS: incoming requests with their own Call-ID) before sipp ends; default 1. */
+  calls?: number;
+  /** sipp's global timeout, default 20 s. */
+  timeoutS?: number;
 }
 
 export function sipp(scenario: string, o: SippOptions): Promise<SippResult> {
@@ -27,8 +31,8 @@ export function sipp(scenario: string, o: SippOptions): Promise<SippResult> {
   const sf = join(dir, 'scenario.xml');
   const trace = join(dir, 'messages.log');
   writeFileSync(sf, scenario);
-  const args = [`${o.host ?? '127.0.0.1'}:${o.port}`, '-sf', sf, '-m', '1', '-i', '127.0.0.1', '-p', String(o.localPort),
-    '-t', o.transport === 'tcp' ? 't1' : 'u1', '-nostdin', '-timeout', '20s', '-trace_msg', '-message_file', trace,
+  const args = [`${o.host ?? '127.0.0.1'}:${o.port}`, '-sf', sf, '-m', String(o.calls ?? 1), '-i', '127.0.0.1', '-p', String(o.localPort),
+    '-t', o.transport === 'tcp' ? 't1' : 'u1', '-nostdin', '-timeout', `${o.timeoutS ?? 20}s`, '-trace_msg', '-message_file', trace,
     '-mi', '127.0.0.1', ...(o.mediaPort ? ['-mp', String(o.mediaPort)] : [])];
   if (o.server) args.splice(0, 1); // a UAS has no remote host
   return new Promise((resolve) => {

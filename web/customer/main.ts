@@ -1,6 +1,7 @@
 // Entry point of the customer page /c/<room-slug>: load the room, then show
 // its contact form, or rejoin the conversation this tab already started.
 import { ApiError, createConversation, getRoom, type ConversationTicket, type RoomPublic, type Theme } from './api.js';
+import { addChatCallPanel, addFormCallButtons } from './call.js';
 import { Conversation } from './conversation.js';
 import { h } from './dom.js';
 import { FormView } from './form-view.js';
@@ -55,6 +56,7 @@ function showForm(slug: string, room: RoomPublic): void {
     showChat(slug, room, ticket);
   });
   show(form.root);
+  addFormCallButtons(form.root.querySelector('form')!, slug);
   form.focus();
 }
 
@@ -71,6 +73,7 @@ function showChat(slug: string, room: RoomPublic, ticket: ConversationTicket): v
     },
   });
   show(conversation.view.root);
+  addChatCallPanel(conversation.view.root, slug, ticket);
   conversation.view.focus();
 }
 

@@ -1,0 +1,31 @@
+import { expect } from 'chai';
+import { agentText, fromHeader, splitBody } from '../../sip/chat/text.js';
+import { takesMessage } from '../../sip/handlers/registrations.js';
+
+describe('sip MESSAGE chat helpers', () => {
+  it('cuts bodies on character boundaries, each part within the byte limit (RFC 3428 §8)', () => {
+    const text = 'é'.repeat(7) + '😀'.repeat(3);
+    const parts = splitBody(text, 6);
+    expect(parts.join('')).to.equal(text);
+    for (const p of parts) expect(Buffer.byteLength(p)).to.be.at.most(6);
+    expect(splitBody('')).to.deep.equal(['']);
+    expect(splitBody('short')).to.deep.equal(['short']);
+  });
+  it('makes the display name safe for a quoted string', () => {
+    expect(fromHeader('Jane "JD" Doe\r\nX-Evil: 1', 'c-1', 'example.com')).to.equal('"Jane JD DoeX-Evil: 1" <sip:c-1@example.com>');
+    expect(fromHeader('  ', 'desk', 'example.com')).to.equal('<sip:desk@example.com>');
+  });
+  const table: Array<[string, ReturnType<typeof agentText>]> = [
+    ['decline', { kind: 'decline' }], ['/Decline ', { kind: 'decline' }], ['!reject', { kind: 'decline' }],
+    ['accept', { kind: 'accept' }], ['!close', { kind: 'command', text: '!close' }], ['/help', { kind: 'command', text: '/help' }],
+    ['/me waves', { kind: 'message', text: '/me waves' }], [' Hello there ', { kind: 'message', text: 'Hello there' }],
+  ];
+  for (const [body, want] of table) it(`"${body}" → ${want.kind}`, () => expect(agentText(body)).to.deep.equal(want));
+  it('a contact takes MESSAGE only when its Allow header listed it', () => {
+    expect(takesMessage(783)).to.equal(true); // INVITE ACK CANCEL BYE OPTIONS MESSAGE
+    expect(takesMessage(527)).to.equal(false); // no MESSAGE
+    expect(takesMessage(0xffffffff)).to.equal(false); // no Allow header: "all"
+    expect(takesMessage(-1)).to.equal(false);
+    expect(takesMessage(Number.NaN)).to.equal(false);
+  });
+});

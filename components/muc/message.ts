@@ -108,7 +108,7 @@ export async function say(muc: MucService, room: RoomState, occ: Occupant,
     muc.send(xml('message', { from: occupantJid(room, occ.nick), to: to.realJid, type: 'groupchat', id: o.id ?? stored.id },
       ...payload, xml('stanza-id', { xmlns: NS_SID, id: stored.id, by: room.jid })));
   }
-  muc.onLine?.(room, { senderKind: occ.kind, nick: occ.nick, agentId: occ.agentId, body });
+  muc.onLine?.(room, { senderKind: occ.kind, nick: occ.nick, agentId: occ.agentId, body: o.private ? commandTexts.privateMark(o.body) : o.body });
 }
 
 /** A notice from the room itself (no nick): stored, then sent to every occupant or to some. */

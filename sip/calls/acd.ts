@@ -5,6 +5,7 @@
 // Toll fraud: the caller is a customer holding the token of a conversation
 // started in that room, and the room must show the voice (audio-only offer)
 // or video button; anything else is 403, and the list only ever names agents.
+import { FILTERS, type EligibilityRules } from '../../src/core/eligibility.js';
 import { STRATEGIES, isStrategy } from '../../src/core/strategies/index.js';
 import type { Candidate } from '../../src/core/strategies/types.js';
 
@@ -21,6 +22,8 @@ export interface RoomCallAgent extends Candidate {
   away: boolean;
   /** Already in an answered call. */
   inCall: boolean;
+  /** The departments the agent belongs to (the department rule). */
+  departmentIds?: readonly string[];
 }
 
 export interface RoomCallFacts {
@@ -30,6 +33,8 @@ export interface RoomCallFacts {
   /** The conversation whose customer token the call carries, if the token matched. */
   conversation: { id: string; roomId: string; status: string; agentId: string | null; createdAt: number } | null;
   agents: readonly RoomCallAgent[];
+  /** The same filters as chat offers: department, URL rule, private room's owner (src/core/eligibility.ts). */
+  rules?: EligibilityRules;
   now: number;
 }
 
@@ -52,8 +57,10 @@ export function decideRoomCall(f: RoomCallFacts): RoomCallDecision {
     if (!agent || !agent.registered) return unavailable;
     return { targets: [{ agentId: agent.id, username: agent.username }], ringSeconds: room.ringSeconds, conversationId: c.id };
   }
-  const eligible = f.agents.filter((a) => reachable(a) && a.active < a.maxChats);
-  const strategy = STRATEGIES[isStrategy(room.strategy) ? room.strategy : 'quickest-reply'];
+  const rules = f.rules ?? {};
+  const allowed = (a: RoomCallAgent) => FILTERS.every((rule) => rule({ ...a, departmentIds: [...(a.departmentIds ?? [])], available: true }, rules));
+  const eligible = f.agents.filter((a) => reachable(a) && a.active < a.maxChats && allowed(a));
+  const strategy = STRATEGIES[isStrategy(room.strategy) ? room.strategy : 'quickest-reply'].rank;
   const byId = new Map(eligible.map((a) => [a.id, a]));
   const ranked = strategy(eligible, { id: c.id, roomId: c.roomId, createdAt: c.createdAt }, f.now)
     .map((id) => byId.get(id)).filter((a): a is RoomCallAgent => a !== undefined).slice(0, MAX_TARGETS);

@@ -1,5 +1,9 @@
 // SQL for calls: what a customer's INVITE may reach, and the call records.
+import type { EligibilityRules } from '../../src/core/eligibility.js';
+import { matchUrlRoute } from '../../src/core/url-routing.js';
 import type { Queryable } from '../../src/db/pool.js';
+import type { Room } from '../../src/db/repos/rooms.js';
+import { enabledUrlRoutes } from '../../src/db/repos/url-routes.js';
 import { transition, type DialogEvent } from './lifecycle.js';
 
 export async function conversationForCall(db: Queryable, id: string, tokenHash: string): Promise<{ id: string; status: string; agentId: string | null } | null> {
@@ -43,18 +47,33 @@ export async function conversationForRoomCall(db: Queryable, id: string, tokenHa
   return row ? { ...row, createdAt: (row.createdAt as Date).getTime() } : null;
 }
 
-export interface CallAgentRow { id: string; username: string; maxChats: number; inCall: boolean; lastCallEnd: number | null }
+export interface CallAgentRow { id: string; username: string; maxChats: number; inCall: boolean; lastCallEnd: number | null; departmentIds: string[] }
 
 /** What calls need of these agents: SIP username, chat limit, whether they are in a call, when their last call ended. */
 export async function callAgents(db: Queryable, agentIds: readonly string[]): Promise<CallAgentRow[]> {
   if (!agentIds.length) return [];
   const r = await db.query(`SELECT a.id, a.sip_username AS username, a.max_chats AS "maxChats",
-      coalesce(bool_or(c.state = 'answered'), false) AS "inCall", max(c.ended_at) AS "lastCallEnd"
+      coalesce(bool_or(c.state = 'answered'), false) AS "inCall", max(c.ended_at) AS "lastCallEnd",
+      ARRAY(SELECT m.department_id FROM department_members m WHERE m.agent_id = a.id) AS "departmentIds"
     FROM agents a
     LEFT JOIN sip_calls c ON (c.callee_agent_id = a.id OR c.caller_agent_id = a.id) AND c.created_at > now() - interval '1 day'
     WHERE a.id = ANY($1::uuid[]) AND a.deleted_at IS NULL AND a.sip_username IS NOT NULL
     GROUP BY a.id`, [agentIds]);
   return r.rows.map((x) => ({ ...x, lastCallEnd: x.lastCallEnd ? (x.lastCallEnd as Date).getTime() : null }));
+}
+
+/**
+ * The chat offers' filters for a call to a room's entry: the conversation's
+ * department, the URL rule its page matched, a private room's owner.
+ */
+export async function callRules(db: Queryable, conversationId: string, room: Room): Promise<EligibilityRules> {
+  const r = await db.query('SELECT department_id AS "departmentId", page_url AS "pageUrl" FROM conversations WHERE id = $1', [conversationId]);
+  const c = r.rows[0] as { departmentId: string | null; pageUrl: string | null } | undefined;
+  return {
+    departmentId: c?.departmentId ?? null,
+    urlRouteAgents: c?.pageUrl ? matchUrlRoute(await enabledUrlRoutes(db), c.pageUrl)?.agentIds ?? null : null,
+    ownerAgentId: room.kind === 'private' ? room.ownerAgentId : null,
+  };
 }
 
 export async function agentIdByUsername(db: Queryable, username: string): Promise<string | null> {

@@ -11,7 +11,7 @@ import { addEvent } from '../../src/db/repos/conversations.js';
 import { roomBySlug } from '../../src/db/repos/rooms.js';
 import { agentLoads } from '../../src/db/repos/offers.js';
 import { decideRoomCall, ROOM_ENTRY, type RoomCallAgent } from '../calls/acd.js';
-import { callAgents, conversationForRoomCall } from '../calls/store.js';
+import { callAgents, callRules, conversationForRoomCall } from '../calls/store.js';
 import { field, orNull, type Handler, type SipContext } from './types.js';
 import type { EvapiMessage } from '../evapi/client.js';
 
@@ -28,9 +28,9 @@ export async function roomInvite(ctx: SipContext, msg: EvapiMessage, base: { tin
     UUID.test(conversationId) ? conversationForRoomCall(ctx.db, conversationId, sha256(token)) : null,
   ]);
   const ids = conversation?.status === 'active' && conversation.agentId ? [conversation.agentId] : ctx.registry.registeredAgentIds();
-  const [rows, loads] = await Promise.all([callAgents(ctx.db, ids), agentLoads(ctx.db)]);
+  const [rows, loads, rules] = await Promise.all([callAgents(ctx.db, ids), agentLoads(ctx.db), room && conversation ? callRules(ctx.db, conversation.id, room) : undefined]);
   const agents: RoomCallAgent[] = rows.map((a) => ({
-    id: a.id, username: a.username, maxChats: a.maxChats, inCall: a.inCall,
+    id: a.id, username: a.username, maxChats: a.maxChats, inCall: a.inCall, departmentIds: a.departmentIds,
     registered: ctx.registry.isRegistered(a.id), away: ctx.app.presence(a.id) === 'away',
     active: loads.get(a.id)?.active ?? 0, pending: loads.get(a.id)?.pending ?? 0,
     // Idle since the last call ended (or "always": never called), for the strategy's tiebreak.
@@ -38,7 +38,7 @@ export async function roomInvite(ctx: SipContext, msg: EvapiMessage, base: { tin
   }));
   const decision = decideRoomCall({
     room: room && { id: room.id, strategy: room.settings.strategy, ringSeconds: room.settings.offerTimeoutSeconds, voice: room.settings.buttons.voice, video: room.settings.buttons.video },
-    video: msg.video === '1', conversation, agents, now: Date.now(),
+    video: msg.video === '1', conversation, agents, rules, now: Date.now(),
   });
   if (!('targets' in decision)) {
     if (decision.code === 480) await nobody(ctx, decision.conversationId);

@@ -33,6 +33,10 @@ describe('sip room calls (ACD decision)', () => {
     ['away, in a call or full: skipped', { agents: [agent('a', { away: true }), agent('b', { inCall: true }), agent('c', { active: 3 }), agent('d')] }, ['d']],
     ['served already: only the serving agent', { conversation: { ...base.conversation!, status: 'active', agentId: 'b' } }, ['b']],
     ['served by an agent with no phone', { conversation: { ...base.conversation!, status: 'active', agentId: 'b' }, agents: [agent('a'), agent('b', { registered: false })] }, 480],
+    ['a private room: its owner only', { rules: { ownerAgentId: 'b' } }, ['b']],
+    ['a private room whose owner has no phone', { rules: { ownerAgentId: 'z' } }, 480],
+    ['a department: its members only', { rules: { departmentId: 'd1' }, agents: [agent('a', { departmentIds: ['d2'] }), agent('b', { departmentIds: ['d1'] }), agent('c')] }, ['b']],
+    ['a URL rule: its operators only', { rules: { urlRouteAgents: ['a'] } }, ['a']],
     ['many agents: capped', { agents: Array.from({ length: 15 }, (_, i) => agent(`x${i}`)) }, Array.from({ length: MAX_TARGETS }, (_, i) => `x${i}`)],
   ];
   for (const [name, f, want] of cases) it(name, () => expect(targets(f)).to.deep.equal(want));

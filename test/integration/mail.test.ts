@@ -126,6 +126,8 @@ describe('mail: the emails', function () {
     for (const s of [raw, e.html, e.text]) expect(s).not.to.include('PRIVATE-NOTE').and.not.include('called twice');
     const row = await mail.email(queued!.id);
     expect(row!.conversationId).to.equal(id);
+    // The SMTP server has the message before the worker records the server's answer.
+    await waitUntil(async () => (await mail.email(queued!.id))?.status === 'sent', 10_000, 'the transcript recorded as sent');
     const listed = await mail.outbox({ conversationId: id, template: 'transcript' });
     expect([listed.total, listed.items[0]!.id, listed.items[0]!.status]).to.deep.equal([1, queued!.id, 'sent']);
     expect((await mail.outbox({ conversationId: 'not-a-uuid' })).total).to.equal(0);

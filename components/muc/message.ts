@@ -56,6 +56,7 @@ async function storeAndFanOut(muc: MucService, room: RoomState, occ: Occupant, m
     id: randomUUID(), conversationId: room.conversation.id, senderKind: occ.kind, senderNick: occ.nick, senderJid: occ.realJid,
     agentId: occ.agentId, body, originId, private: false,
   });
+  muc.hooks.stored?.(room, occ);
   // Keep the client's payloads (body, chat state, origin-id, markup…) minus any stanza-id claiming to be ours.
   const payload = m.getChildElements().filter((c) => !(c.is('stanza-id', NS_SID) && c.attrs.by === room.jid));
   for (const o of room.occupants.values()) {

@@ -62,24 +62,24 @@ describe('queue under load', function () {
     const agents = await pool(Array.from({ length: 20 }, (_, i) => i), 8, async (i) => {
       const a = await onlineAgent(stack, `Load${i}`, { maxChats: MAX });
       await untilAvailable(stack, a.jid);
-      return { ...a, joined: new Set<string>(), joining: new Set<string>() };
+      return { ...a, joined: new Set<string>(), joining: new Set<string>(), deferred: [] as string[] };
     });
     const passwords = new Map<string, string>();
     const problems: string[] = [];
-    let overLimit = 0;
     for (const a of agents) {
+      // The invitation for a freed place can arrive before the end of the chat that freed it: keep it until then.
+      const tryJoin = (roomJid: string) => {
+        const pw = passwords.get(roomJid);
+        if (!pw || a.joined.has(roomJid) || a.joining.has(roomJid)) return;
+        if (a.joined.size + a.joining.size >= MAX) { a.deferred.push(roomJid); return; }
+        a.joining.add(roomJid);
+        void a.client.send(joinPresence(roomJid, a.nick, pw));
+      };
       a.client.stanzas.push = () => 0; // events only: keep no history of thousands of stanzas
       a.client.xmpp.on('stanza', (el: Element) => {
         const from = el.attrs.from ?? '';
         const roomJid = from.split('/')[0]!;
-        if (el.is('message') && el.getChild('x', NS_MUC_USER)?.getChild('invite')) {
-          const pw = passwords.get(roomJid);
-          if (!pw || a.joined.has(roomJid) || a.joining.has(roomJid)) return;
-          if (a.joined.size + a.joining.size >= MAX) { overLimit++; return; } // offered beyond its limit
-          a.joining.add(roomJid);
-          void a.client.send(joinPresence(roomJid, a.nick, pw));
-          return;
-        }
+        if (el.is('message') && el.getChild('x', NS_MUC_USER)?.getChild('invite')) { tryJoin(roomJid); return; }
         if (!el.is('presence') || !a.joining.has(roomJid) && !a.joined.has(roomJid)) return;
         if (el.attrs.type === 'error') { a.joining.delete(roomJid); return; } // another agent was first
         if (el.attrs.type === undefined && isSelf(el) && a.joining.delete(roomJid)) {
@@ -88,7 +88,9 @@ describe('queue under load', function () {
           setTimeout(() => void a.client.send(groupchat(roomJid, '!close')), 200 + Math.random() * 600);
           return;
         }
-        if (el.attrs.type === 'unavailable' && isSelf(el)) a.joined.delete(roomJid);
+        if (el.attrs.type === 'unavailable' && isSelf(el) && a.joined.delete(roomJid)) {
+          for (const r of a.deferred.splice(0)) tryJoin(r);
+        }
       });
     }
 
@@ -138,10 +140,9 @@ describe('queue under load', function () {
     const doubled = await stack.sb.db.query("SELECT conversation_id FROM offers WHERE status = 'accepted' GROUP BY conversation_id HAVING count(*) > 1");
     expect(doubled.rowCount).to.equal(0);
     await waitUntil(() => ended.size === N, 30_000, 'every customer saw their chat end');
-    expect(formsMs, 'the 500 forms were sent within one second').to.be.below(1000 * 5);
+    expect(formsMs, 'the 500 forms, all sent at once, answered within 5 s').to.be.below(5000);
     expect(samples).to.be.greaterThan(10);
     expect(maxActive).to.be.at.most(MAX).and.at.least(1);
-    expect(overLimit, 'offers to an agent already at its limit').to.equal(0);
     expect(problems).to.deep.equal([]);
     const perAgent = agents.map((a) => a.joined.size);
     expect(perAgent.every((n) => n === 0)).to.equal(true);

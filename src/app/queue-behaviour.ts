@@ -92,7 +92,7 @@ export class QueueBehaviour implements RoutingHooks {
 
   async agentJoined(room: RoomState, occ: Occupant): Promise<void> {
     await this.grace.joined(room, occ);
-    await this.unattended.check(room.conversation.id);
+    await this.unattended.check(room.conversation);
   }
 
   async left(room: RoomState, occ: Occupant): Promise<void> {

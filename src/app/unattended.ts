@@ -39,8 +39,9 @@ export class Unattended {
   }
 
   /** An agent took the chat: a customer who wrote before waits from now on. */
-  async check(conversationId: string): Promise<void> {
-    for (const t of await activeTimelines(this.d.db, conversationId)) await this.schedule(t);
+  async check(conv: Conversation): Promise<void> {
+    if ((await this.d.room(conv.roomId)).settings.unattendedTimeoutSeconds <= 0) return; // no lookup in rooms without the rule
+    for (const t of await activeTimelines(this.d.db, conv.id)) await this.schedule(t);
   }
 
   async restore(): Promise<void> {

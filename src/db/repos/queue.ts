@@ -57,13 +57,15 @@ export async function activeWithoutOwner(db: Queryable): Promise<AbsentOwner[]> 
 
 export interface ActiveTimeline { id: string; roomId: string; acceptedAt: Date; lastAgentAt: Date | null; firstCustomerAt: Date | null }
 
-/** For active chats (all, or one): the agents' last message and the customer's first one since. */
+/** For active chats (all, or one) in rooms that close unattended chats: the agents' last message and the customer's first one since. */
 export async function activeTimelines(db: Queryable, conversationId: string | null = null): Promise<ActiveTimeline[]> {
   const r = await db.query(`SELECT c.id, c.room_id AS "roomId", c.accepted_at AS "acceptedAt", la.at AS "lastAgentAt",
       (SELECT min(m.created_at) FROM messages m WHERE m.conversation_id = c.id AND m.sender_kind = 'customer' AND m.created_at > coalesce(la.at, '-infinity')) AS "firstCustomerAt"
     FROM conversations c
     LEFT JOIN LATERAL (SELECT max(m.created_at) AS at FROM messages m WHERE m.conversation_id = c.id AND m.sender_kind = 'agent' AND NOT m.private) la ON true
-    WHERE c.status = 'active' AND c.accepted_at IS NOT NULL AND ($1::uuid IS NULL OR c.id = $1)`, [conversationId]);
+    WHERE c.status = 'active' AND c.accepted_at IS NOT NULL AND ($1::uuid IS NULL OR c.id = $1)
+      AND EXISTS (SELECT 1 FROM rooms r WHERE r.id = c.room_id AND jsonb_typeof(r.settings->'unattendedTimeoutSeconds') = 'number'
+        AND (r.settings->>'unattendedTimeoutSeconds')::numeric > 0)`, [conversationId]);
   return r.rows;
 }
 

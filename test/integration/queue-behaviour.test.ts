@@ -5,6 +5,7 @@
 import { expect } from 'chai';
 import { defaultHours, defaultRoomSettings, type RoomSettings } from '../../src/core/room-settings.js';
 import { insertRoom } from '../../src/db/repos/rooms.js';
+import { adminApi } from '../support/admin-api.js';
 import { customer, onlineAgent, startStack, untilAvailable, waitUntil, type Stack } from '../support/stack.js';
 import { groupchat, isBody, isInvite, isSelfPresence, joinPresence, NS_MUC_USER, xml, type Element } from '../support/xmpp.js';
 
@@ -52,6 +53,21 @@ describe('queue behaviour', function () {
   const form = (name: string) => ({ name, email: `${name.toLowerCase()}@example.com`, message: `Hello from ${name}` });
   const convRow = async (id: string) => (await stack.sb.db.query('SELECT status, disposition, agent_id AS "agentId", closed_by AS "closedBy", closed_at AS "closedAt" FROM conversations WHERE id = $1', [id])).rows[0];
   const eventsOf = async (id: string) => (await stack.sb.db.query('SELECT kind FROM conversation_events WHERE conversation_id = $1 ORDER BY id', [id])).rows.map((r) => r.kind as string);
+
+  it('the settings: wrapUpSeconds and disconnectGraceSeconds default to 0 and 60, are checked, and are stored', async () => {
+    const api = await adminApi(stack);
+    const slug = await newRoom({});
+    const got = await api.call('GET', `/api/v1/rooms/${slug}`, api.admin);
+    expect(got.body.settings).to.include({ wrapUpSeconds: 0, disconnectGraceSeconds: 60, unattendedTimeoutSeconds: 0, maxConcurrentSessions: 0 });
+    for (const [body, field] of [[{ wrapUpSeconds: -1 }, 'wrapUpSeconds'], [{ disconnectGraceSeconds: 1.5 }, 'disconnectGraceSeconds'], [{ wrapUpSeconds: 3601 }, 'wrapUpSeconds']] as const) {
+      const r = await api.call('PATCH', `/api/v1/rooms/${slug}`, api.admin, body);
+      expect(r.status, JSON.stringify(body)).to.equal(400);
+      expect(r.body.field).to.match(new RegExp(field));
+    }
+    const ok = await api.call('PATCH', `/api/v1/rooms/${slug}`, api.admin, { wrapUpSeconds: 20, disconnectGraceSeconds: 0 });
+    expect(ok.status).to.equal(200);
+    expect(ok.body.settings).to.include({ wrapUpSeconds: 20, disconnectGraceSeconds: 0 });
+  });
 
   it('room full: a start is refused (409, reason "full"), the public view says offline, a note is still taken; a freed place reopens it', async () => {
     const slug = await newRoom({ maxConcurrentSessions: 2 });

@@ -249,3 +249,58 @@ describe('queue across a restart of our process', function () {
     } finally { await db.end(); }
   });
 });
+
+describe('queue timers across a restart (in process)', function () {
+  this.timeout(120_000);
+  const clients: TestClient[] = [];
+  let second: Stack | undefined;
+  after(async () => {
+    await Promise.all(clients.map((c) => c.stop()));
+    await second?.stop();
+  });
+
+  it('a grace period and an unattended deadline running when our process stops still end after the restart', async () => {
+    const first = await startStack({}, undefined, { queueStatusThrottleMs: 100 });
+    const { defaultRoomSettings } = await import('../../src/core/room-settings.js');
+    const { insertRoom } = await import('../../src/db/repos/rooms.js');
+    await insertRoom(first.sb.db, { slug: 'grace', kind: 'public', settings: { ...defaultRoomSettings(), name: 'Grace', disconnectGraceSeconds: 3 } });
+    await insertRoom(first.sb.db, { slug: 'quiet', kind: 'public', settings: { ...defaultRoomSettings(), name: 'Quiet', unattendedTimeoutSeconds: 4 } });
+    const agents = [];
+    for (const name of ['Una', 'Vic', 'Wes']) {
+      const a = await onlineAgent(first, name);
+      await untilAvailable(first, a.jid);
+      agents.push(a);
+    }
+    clients.push(...first.clients.splice(0)); // agents outlive the first process
+    const [una, vic, wes] = agents as [typeof agents[0], typeof agents[0], typeof agents[0]];
+    const chat = async (slug: string, name: string) => {
+      const r = await fetch(`${first.cfg.publicUrl}/api/v1/rooms/${slug}/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name, message: `${name} here` }) });
+      const s = await r.json() as { id: string; roomJid: string; password: string; nick: string; guestDomain: string };
+      const c = await TestClient.guest({ url: first.cfg.xmppWebsocketUrl, domain: s.guestDomain }); // Prosody's own WebSocket: outlives our process
+      clients.push(c);
+      await c.send(joinPresence(s.roomJid, s.nick, s.password));
+      await c.waitFor(isSelfPresence(s.roomJid), 15_000, `${name} in the room`);
+      return { ...s, c };
+    };
+    const take = async (a: typeof una, s: { roomJid: string; password: string }) => {
+      await a.client.waitFor(isInvite(s.roomJid), 15_000, 'offer');
+      await a.client.send(joinPresence(s.roomJid, a.nick, s.password));
+      await a.client.waitFor(isSelfPresence(s.roomJid));
+    };
+    const left = await chat('grace', 'Lefty');
+    await take(una, left);
+    const quiet = await chat('quiet', 'Quinn');
+    await take(vic, quiet);
+    await una.client.send(xml('presence', { to: `${left.roomJid}/${una.nick}`, type: 'unavailable' }));
+    await left.c.waitFor((el) => isBody(left.roomJid)(el) && /lost the connection/.test(el.getChildText('body') ?? ''), 10_000, 'disconnection notice');
+    await first.sb.close();
+
+    second = await startStack({}, first.databaseUrl, { queueStatusThrottleMs: 100 });
+    const db = second.sb.db;
+    await waitUntil(async () => (await db.query("SELECT 1 FROM conversation_events WHERE conversation_id = $1 AND kind = 'requeued'", [left.id])).rowCount === 1, 20_000, 'grace ended: re-queued');
+    await left.c.waitFor((el) => isBody(left.roomJid)(el) && /another agent/.test(el.getChildText('body') ?? '') && !/lost/.test(el.getChildText('body') ?? ''), 15_000, 're-queue notice');
+    await wes.client.waitFor(isInvite(left.roomJid), 15_000, 'the re-queued chat offered to another agent');
+    await quiet.c.waitFor((el) => isBody(quiet.roomJid)(el) && /nobody has answered/.test(el.getChildText('body') ?? ''), 20_000, 'unattended notice');
+    expect((await db.query('SELECT disposition FROM conversations WHERE id = $1', [quiet.id])).rows[0].disposition).to.equal('timeout');
+  });
+});

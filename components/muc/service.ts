@@ -5,7 +5,9 @@ import type { Db } from '../../src/db/pool.js';
 import { conversationByNode, type Conversation } from '../../src/db/repos/conversations.js';
 import { allOccupants, removeOccupant } from '../../src/db/repos/occupants.js';
 import type { Logger } from '../../src/log.js';
-import { connectComponent, localOf, xml, type Element } from '../xmpp.js';
+import { texts } from '../../src/core/texts.js';
+import { connectComponent, errorReply, localOf, xml, type Element } from '../xmpp.js';
+import { joinError } from './errors.js';
 import { registerDisco } from './disco.js';
 import type { MucHooks } from './hooks.js';
 import { handlePresence } from './join.js';
@@ -60,9 +62,29 @@ export class MucService {
     if (!handler) return;
     const lane = localOf(el.attrs.to ?? '');
     const prev = this.lanes.get(lane) ?? Promise.resolve();
-    const next = prev.then(() => handler(this, el)).catch((e: Error) => this.log.error(`muc ${el.name}: ${e.stack}`));
+    const next = prev.then(() => handler(this, el)).catch((e: Error) => {
+      this.log.error(`muc ${el.name}: ${e.stack}`);
+      this.answerFailure(el);
+    });
     this.lanes.set(lane, next);
     void next.then(() => { if (this.lanes.get(lane) === next) this.lanes.delete(lane); });
+  }
+
+  /**
+   * A stanza whose handling failed still gets an answer, so the client does
+   * not wait forever: a join that did not complete gets a join error, a
+   * message an error reply. A join that completed (the sender is an occupant)
+   * gets nothing: a presence error would take them out of the room.
+   */
+  private answerFailure(el: Element): void {
+    const { from, to, type } = el.attrs;
+    if (!from || !to || type === 'error') return;
+    if (el.is('presence')) {
+      if (type || this.rooms.get(localOf(to))?.occupants.has(from)) return;
+      this.send(joinError(el, 'wait', 'internal-server-error', texts.internalError));
+    } else if (type !== 'groupchat' || el.getChildText('body') !== null) {
+      this.send(errorReply(el, 'wait', 'internal-server-error', texts.internalError));
+    }
   }
 
   /** The room for a conversation node, loaded from the store when not in memory. */

@@ -20,6 +20,7 @@ export function offerText(o: OfferText): string {
 }
 
 export const texts = {
+  internalError: 'Something went wrong on our side; please try again in a moment.',
   waiting: (name: string) => `Thanks, ${name}. An agent will be with you shortly — please keep this page open.`,
   noAgent: (name: string) => `Thanks, ${name}. All our agents are busy right now; you are in the queue and will be connected as soon as one is free.`,
   offerTaken: (customer: string, room: string, by: string) => `The chat from ${customer} (${room}) was taken by ${by}. Nothing to do.`,

@@ -66,4 +66,21 @@ describe('MUC service features', function () {
     const missing = await cust.client.xmpp.iqCaller.request(xml('iq', { type: 'get', to: `c-nope@${stack.cfg.roomsDomain}` }, xml('query', { xmlns: 'http://jabber.org/protocol/disco#info' }))).catch((e: { condition?: string }) => e);
     expect((missing as { condition?: string }).condition).to.equal('item-not-found');
   });
+  it('a join whose handling fails gets an error with a text instead of no answer; the room works again after', async () => {
+    const agent = await onlineAgent(stack, 'Yul', { maxChats: 10 }); // the earlier tests' customers are still offered
+    await untilAvailable(stack, agent.jid);
+    const cust = await customer(stack, { name: 'Zed', message: 'fault' });
+    await agent.client.waitFor(isInvite(cust.roomJid));
+    const hooks = stack.sb.muc.hooks;
+    const admit = hooks.admit;
+    hooks.admit = async () => { throw new Error('injected: the store is unreachable'); };
+    try {
+      await agent.client.send(joinPresence(cust.roomJid, agent.nick, cust.password));
+      const err = await agent.client.waitFor((el) => el.is('presence') && el.attrs.type === 'error' && (el.attrs.from ?? '').startsWith(cust.roomJid));
+      expect(errorCondition(err)).to.equal('internal-server-error');
+      expect(errorText(err)).to.include('try again');
+    } finally { hooks.admit = admit; }
+    await agent.client.send(joinPresence(cust.roomJid, agent.nick, cust.password));
+    await agent.client.waitFor(isSelfPresence(cust.roomJid));
+  });
 });

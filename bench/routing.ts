@@ -154,6 +154,8 @@ async function run(): Promise<string[]> {
 
 async function cleanup(): Promise<void> {
   aborted = true;
+  // Clients torn down mid-stanza may throw from their sockets: the figures are printed already.
+  process.on('uncaughtException', (e) => log(`during cleanup: ${e.message}`));
   log(`stopping ${clients.length} clients, the worker, Prosody and PostgreSQL`);
   await pool(clients, 100, (c) => withTimeout(c.stop(), 3000, 'client stop').catch(() => {}));
   await withTimeout(stack?.stop() ?? Promise.resolve(), 15_000, 'worker stop').catch((e: Error) => log(e.message));

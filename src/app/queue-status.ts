@@ -20,6 +20,12 @@ import { xml } from '../../components/xmpp.js';
 export const NS_QUEUE = 'urn:switchboard:queue';
 /** How long a room's median wait is reused before it is read again. */
 const MEDIAN_TTL_MS = 10_000;
+/**
+ * A round that told many customers delays the next by this much per customer
+ * told: with a long queue every claim moves everyone, and telling thousands
+ * of customers every second would slow the very routing that shortens it.
+ */
+const SPACING_PER_PUSH_MS = 5;
 
 export interface WaitingChat extends QueuedChat { mucNode: string }
 
@@ -34,7 +40,7 @@ export class QueueStatusPusher {
   private timer?: NodeJS.Timeout;
   private running: Promise<void> | null = null;
   private again = false;
-  private lastRun = 0;
+  private nextRunAt = 0;
   private stopped = false;
 
   constructor(private readonly d: QueueStatusDeps) {}
@@ -69,7 +75,7 @@ export class QueueStatusPusher {
   private schedule(): void {
     if (this.stopped || this.timer) return;
     if (this.running) { this.again = true; return; }
-    const delay = Math.max(0, this.lastRun + this.d.throttleMs - Date.now());
+    const delay = Math.max(0, this.nextRunAt - Date.now());
     this.timer = setTimeout(() => { this.timer = undefined; this.running = this.push().catch((e: Error) => this.d.log.error(`queue status: ${e.stack}`)).finally(() => {
       this.running = null;
       if (this.again) { this.again = false; this.schedule(); }
@@ -77,12 +83,14 @@ export class QueueStatusPusher {
   }
 
   private async push(): Promise<void> {
-    this.lastRun = Date.now();
-    const stale = [...new Set(this.waiting.map((w) => w.roomId))].filter((id) => (this.medians.get(id)?.at ?? 0) + MEDIAN_TTL_MS < this.lastRun);
+    const now = Date.now();
+    this.nextRunAt = now + this.d.throttleMs;
+    const stale = [...new Set(this.waiting.map((w) => w.roomId))].filter((id) => (this.medians.get(id)?.at ?? 0) + MEDIAN_TTL_MS < now);
     if (stale.length) {
       const waits = await recentWaits(this.d.db, stale, ETA_SAMPLE);
-      for (const id of stale) this.medians.set(id, { value: median(waits.get(id) ?? []), at: this.lastRun });
+      for (const id of stale) this.medians.set(id, { value: median(waits.get(id) ?? []), at: now });
     }
+    let told = 0;
     const statuses = this.statuses();
     for (const w of this.waiting) {
       const status = statuses.get(w.id)!;
@@ -96,7 +104,9 @@ export class QueueStatusPusher {
         : queueTexts.position(status.position, status.etaSeconds);
       this.send(room, customers, text, status);
       this.sent.set(w.id, status);
+      told++;
     }
+    this.nextRunAt = Math.max(this.nextRunAt, now + told * SPACING_PER_PUSH_MS);
   }
 
   private send(room: RoomState, to: Occupant[], text: string, status: QueueStatus | undefined): void {

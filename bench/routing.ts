@@ -4,7 +4,7 @@
 // chat after a while, so the run reaches a steady state; customers leave when
 // their chat ends.
 //   node dist/bench/routing.js [--agents 1000] [--rate 200] [--duration 30] [--max-chats 3]
-//     [--ring-limit 3] [--chat-seconds 5] [--via-proxy 0|1] [--timeout 900]   (or BENCH_* variables)
+//     [--ring-limit 3] [--chat-seconds 5] [--via-proxy 0|1] [--status-throttle-ms 1000] [--timeout 900]   (or BENCH_* variables)
 // Customers log in on Prosody's WebSocket directly by default (--via-proxy 1: through our
 // /xmpp-websocket, as the page does): the proxy is not on the join → offer path, and on this
 // 2-core machine its cost for thousands of logins would starve the server being measured.
@@ -23,6 +23,8 @@ const RING_LIMIT = Math.floor(numOption('ring-limit', 'BENCH_RING_LIMIT', 3, { z
 const CHAT_S = numOption('chat-seconds', 'BENCH_CHAT_SECONDS', 5);
 const TIMEOUT_S = numOption('timeout', 'BENCH_TIMEOUT', 900);
 const VIA_PROXY = numOption('via-proxy', 'BENCH_VIA_PROXY', 0, { zero: true }) > 0;
+/** Least time between rounds of queue-status pushes to waiting customers (the server's default: 1000). */
+const STATUS_MS = numOption('status-throttle-ms', 'BENCH_STATUS_THROTTLE_MS', 1000);
 const N = Math.round(RATE * DURATION_S);
 
 interface Agent { client: TestClient; nick: string; rooms: Set<string>; joining: Set<string>; deferred: string[] }
@@ -92,7 +94,7 @@ async function startCustomer(s: Stack, i: number): Promise<void> {
 async function run(): Promise<string[]> {
   const loop = new LoopDelay();
   log('starting PostgreSQL, Prosody and Switchboard');
-  const s = (stack = await startStack());
+  const s = (stack = await startStack({}, undefined, { queueStatusThrottleMs: STATUS_MS }));
   const pids = { prosody: s.env.prosody.child.pid, postgres: childPid('postgres') };
   await setRingLimit(s.sb, RING_LIMIT);
   log(`creating ${AGENTS} agents (maxChats ${MAX_CHATS}) and logging them in`);
@@ -136,7 +138,7 @@ async function run(): Promise<string[]> {
     '=== Switchboard routing benchmark ===',
     `NOTE: the server and every client (${AGENTS} agents over TCP, customers over WebSocket ${VIA_PROXY ? 'through our /xmpp-websocket' : "on Prosody's port directly"}) share this ONE Node process`,
     `      on ${cpus().length} cores; figures are pessimistic for the server. The machine may be shared: see "other processes" below.`,
-    `agents                ${agents.length} online (set up in ${setupS.toFixed(0)} s), maxChats ${MAX_CHATS}, room ringLimit ${RING_LIMIT || '0 (every available agent)'}, chats last ${CHAT_S} s`,
+    `agents                ${agents.length} online (set up in ${setupS.toFixed(0)} s), maxChats ${MAX_CHATS}, room ringLimit ${RING_LIMIT || '0 (every available agent)'}, chats last ${CHAT_S} s; queue-status rounds ≥ ${STATUS_MS} ms apart`,
     `customers             ${convs.length}/${N} started, target ${RATE}/s for ${DURATION_S} s, achieved ${(convs.length / (rampMs / 1000)).toFixed(1)}/s; ${convs.filter((c) => c.selfAt).length} in their room, ${convs.filter((c) => c.firstInviteAt).length} offered${offeredAll ? '' : ' (NOT ALL)'}, ${convs.filter((c) => c.servedAt).length} served`,
     `join → self-presence  ${fmt(joinToSelf)}`,
     `join → first offer    customer's self-presence → the first agent's invitation:`,

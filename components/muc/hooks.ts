@@ -11,6 +11,8 @@ export type Admission =
 export interface MucHooks {
   admit(req: JoinRequest): Promise<Admission>;
   joined(room: RoomState, occupant: Occupant): Promise<void>;
+  /** A message from an occupant was stored (and is being fanned out). */
+  stored?(room: RoomState, occupant: Occupant): void;
   left(room: RoomState, occupant: Occupant): Promise<void>;
   /** An agent's `/cmd` or `!cmd` text; never fanned out. */
   command(room: RoomState, occupant: Occupant, text: string): Promise<void>;

@@ -101,6 +101,7 @@ export async function say(muc: MucService, room: RoomState, occ: Occupant,
     id: randomUUID(), conversationId: room.conversation.id, senderKind: occ.kind, senderNick: occ.nick, senderJid: occ.realJid,
     agentId: occ.agentId, body: o.body, originId: o.originId ?? null, private: o.private,
   });
+  if (!o.private) muc.hooks.stored?.(room, occ); // a private note does not answer the customer
   const payload = o.private
     ? [xml('body', {}, commandTexts.privateMark(o.body)), ...(o.payload ?? []).filter((c) => c.is('origin-id', NS_SID) || c.attrs.xmlns === NS_CHATSTATES)]
     : o.payload ?? [xml('body', {}, o.body)];

@@ -23,6 +23,7 @@ import type { Occupant, RoomState } from '../../components/muc/state.js';
 import type { DeskHooks, DeskService } from '../../components/desk/service.js';
 import { bareJid, domainOf } from '../../components/xmpp.js';
 import type { AgentDirectory } from './agents.js';
+import type { QueueBehaviour } from './queue-behaviour.js';
 import type { Routing } from './routing.js';
 import { secret, sha256 } from './secrets.js';
 import { AgentCommands } from './agent-commands.js';
@@ -37,6 +38,8 @@ export class Conversations implements MucHooks, DeskHooks {
   /** Called when an agent becomes available (the email alerts of waiting customers). */
   onAgentAvailable: () => Promise<void> = async () => {};
   routing!: Routing;
+  /** Queue behaviours: offline mode, queue status, grace, unattended, wrap-up (app/queue-behaviour.ts). */
+  queue!: QueueBehaviour;
 
   /** Agents' commands in rooms and at the desk, transfers, team rooms (issue 4). */
   readonly commands: AgentCommands;
@@ -47,7 +50,8 @@ export class Conversations implements MucHooks, DeskHooks {
 
   private get db() { return this.deps.db; }
 
-  async start(slug: string, input: ContactInput): Promise<StartedConversation> {
+  /** A chat from the room's form; refused when the room is offline (RoomOfflineError), unless it is a note. */
+  async start(slug: string, input: ContactInput, opts: { note?: boolean } = {}): Promise<StartedConversation> {
     const room = await roomBySlug(this.db, slug);
     if (!room) throw new AppError('not_found', `room: there is no room "${slug}"`, 'slug');
     const { departmentId, context, ...answers } = input;
@@ -56,10 +60,11 @@ export class Conversations implements MucHooks, DeskHooks {
     const contact = validateContact(room.settings, answers);
     const password = secret(20);
     const customerToken = secret(32);
-    const conv = await insertConversation(this.db, {
+    const row = {
       roomId: room.id, mucNode: `c-${randomUUID().replace(/-/g, '').slice(0, 20)}`, customerName: contact.name,
       customerEmail: contact.email, firstMessage: contact.message, form: { ...contact }, roomPassword: password, customerTokenHash: sha256(customerToken), departmentId: department,
-    });
+    };
+    const conv = opts.note ? await insertConversation(this.db, row) : await this.queue.admit(room, Date.now(), (q) => insertConversation(q, row));
     const askAll = await this.routingContext(conv.id, room, pageContext);
     const nick = customerNick(contact.name);
     if (contact.message) {
@@ -104,13 +109,14 @@ export class Conversations implements MucHooks, DeskHooks {
     await this.routing.kick();
   }
 
-  async close(conv: Conversation, by: 'customer' | string): Promise<boolean> {
-    const closed = await closeConversation(this.db, conv.id, by, conv.agentId || conv.status === 'active' ? 'served' : 'abandoned');
+  async close(conv: Conversation, by: 'customer' | string, opts: { disposition?: string; text?: string } = {}): Promise<boolean> {
+    const disposition = opts.disposition ?? (conv.agentId || conv.status === 'active' ? 'served' : await this.queue.unservedDisposition(conv));
+    const closed = await closeConversation(this.db, conv.id, by, disposition);
     if (!closed) return false;
     await addEvent(this.db, conv.id, 'closed', { by });
     await this.routing.closed(closed);
     const room = this.deps.muc.rooms.get(conv.mucNode);
-    const who = by === 'customer' ? texts.closedByCustomer(customerNick(conv.customerName)) : texts.closedByAgent(this.deps.agents.byJid(by)?.nickname ?? 'The agent');
+    const who = opts.text ?? (by === 'customer' ? texts.closedByCustomer(customerNick(conv.customerName)) : texts.closedByAgent(this.deps.agents.byJid(by)?.nickname ?? 'The agent'));
     if (room) {
       await notice(this.deps.muc, room, who);
       await destroyRoom(this.deps.muc, room, who);
@@ -151,14 +157,18 @@ export class Conversations implements MucHooks, DeskHooks {
       if (!(await markCustomerJoined(this.db, conv.id))) return;
       await this.routing.kick();
       const offered = (await pendingOffers(this.db, { conversationId: conv.id })).length > 0;
-      await notice(this.deps.muc, room, offered ? texts.waiting(occ.nick) : texts.noAgent(occ.nick), { to: [occ] });
+      await this.queue.customerJoined(room, occ, offered);
       return;
     }
     // The agent's arrival shows as their occupant presence; no notice on top.
+    await this.queue.agentJoined(room, occ);
   }
+
+  stored(room: RoomState, occ: Occupant): void { this.queue.stored(room, occ); }
 
   async left(room: RoomState, occ: Occupant): Promise<void> {
     await addEvent(this.db, room.conversation.id, occ.kind === 'agent' ? 'agent_left' : 'customer_left', { jid: occ.realJid });
+    await this.queue.left(room, occ);
   }
 
   async command(room: RoomState, occ: Occupant, text: string): Promise<void> {

@@ -38,7 +38,7 @@ export class OfflineDesk {
     if (!message) throw invalid('message', 'write the message you want to leave');
     if (message.length > NOTE_MAX_CHARS) throw invalid('message', `must be at most ${NOTE_MAX_CHARS} characters`);
     if (typeof input.email !== 'string' || !input.email.trim()) throw invalid('email', 'is needed so that we can answer your message');
-    const started = await this.d.conversations.start(slug, input);
+    const started = await this.d.conversations.start(slug, input, { note: true }); // a note is welcome when the room is offline
     await markNote(this.d.db, started.id);
     const conv = (await conversationById(this.d.db, started.id))!;
     const room = (await roomById(this.d.db, conv.roomId))!;

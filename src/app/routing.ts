@@ -6,7 +6,7 @@ import { planOffers, type AgentState, type WaitingConversation } from '../core/q
 import { texts } from '../core/texts.js';
 import { isStrategy } from '../core/strategies/index.js';
 import { inTransaction, type Db } from '../db/pool.js';
-import { addEvent, claimConversation, conversationById, waitingConversations, type Conversation } from '../db/repos/conversations.js';
+import { addEvent, claimConversation, conversationById, waitingConversations, type Conversation, type WaitingConversation as WaitingRow } from '../db/repos/conversations.js';
 import { agentLoads, endOffers, insertOffers, pendingOffers, settleOffers, type Offer } from '../db/repos/offers.js';
 import { roomById, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
@@ -22,7 +22,18 @@ export interface RoutingPorts {
   tellAgent(jid: string, text: string): void;
 }
 
+/** Queue behaviours around a dispatch (app/queue-behaviour.ts): wrap-up, queue status. */
+export interface RoutingHooks {
+  /** The agents as the planner should see them (e.g. in wrap-up = unavailable), and when to plan again. */
+  agentsForPlan?(agents: AgentState[], now: number): { agents: AgentState[]; wakeAt: number | null };
+  /** After a dispatch: the chats that were waiting and the agents, for the queue status. */
+  dispatched?(waiting: readonly WaitingRow[], agents: readonly AgentState[]): void;
+  /** A chat closed (before its agent's slot is offered again). */
+  closed?(conv: Conversation): Promise<void>;
+}
+
 export class Routing {
+  hooks: RoutingHooks = {};
   private timers = new Map<string, NodeJS.Timeout>();
   private wake?: NodeJS.Timeout;
   private running: Promise<void> | null = null;
@@ -74,7 +85,7 @@ export class Routing {
   private async dispatch(): Promise<void> {
     const now = Date.now();
     const [waiting, loads] = await Promise.all([waitingConversations(this.db), agentLoads(this.db)]);
-    if (waiting.length === 0) return;
+    if (waiting.length === 0) { this.hooks.dispatched?.([], []); return; }
     const views: WaitingConversation[] = [];
     const roomOf = new Map<string, Room>(); // this dispatch's view, whatever forgetRoom() does meanwhile
     for (const c of waiting) roomOf.set(c.id, await this.room(c.roomId));
@@ -101,7 +112,8 @@ export class Routing {
         away: !available && (this.ports.isAway?.(a.jid) ?? false), mobile: a.mobile, location: a.location, departmentIds: a.departmentIds,
       };
     });
-    const plan = planOffers(views, agents, now);
+    const seen = this.hooks.agentsForPlan?.(agents, now) ?? { agents, wakeAt: null };
+    const plan = planOffers(views, seen.agents, now);
     const byId = new Map(waiting.map((c) => [c.id, c]));
     const timeoutOf = (conversationId: string) => roomOf.get(conversationId)!.settings.offerTimeoutSeconds;
     // One statement for the whole plan and its events: a burst of waiting conversations
@@ -114,8 +126,10 @@ export class Routing {
       this.arm(offer);
       this.ports.invite(byId.get(offer.conversationId)!, roomOf.get(offer.conversationId)!, this.agents.byId(offer.agentId)!.jid, timeoutOf(offer.conversationId));
     }
+    this.hooks.dispatched?.(waiting, agents);
     if (this.wake) clearTimeout(this.wake);
-    if (plan.wakeAt !== null) this.wake = setTimeout(() => void this.kick(), Math.max(0, plan.wakeAt - Date.now()) + 5);
+    const wakeAt = Math.min(plan.wakeAt ?? Infinity, seen.wakeAt ?? Infinity);
+    if (wakeAt !== Infinity) this.wake = setTimeout(() => void this.kick(), Math.max(0, wakeAt - Date.now()) + 5);
   }
 
   private arm(o: Offer): void {
@@ -166,6 +180,7 @@ export class Routing {
   /** A conversation ended: its offers are withdrawn, the agent's slot is free. */
   async closed(conv: Conversation): Promise<void> {
     if (conv.agentId) this.idleSince.set(conv.agentId, Date.now()); // idle again from now, if this was their last chat
+    await this.hooks.closed?.(conv);
     this.disarm(await endOffers(this.db, { conversationId: conv.id }, 'withdrawn'));
     await this.kick();
   }

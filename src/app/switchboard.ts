@@ -15,6 +15,7 @@ import { SipControl } from '../../sip/control.js';
 import { AgentDirectory, type AccountProvisioner } from './agents.js';
 import { Conversations } from './conversations.js';
 import { Routing } from './routing.js';
+import { QueueBehaviour } from './queue-behaviour.js';
 import { Audit } from './audit.js';
 import { adminEvents, type AdminEvents, type UsageSources } from './events.js';
 import { Sessions } from './sessions.js';
@@ -34,11 +35,13 @@ export interface SwitchboardOptions {
   listen?: boolean;
   /** Time for sessions, rate limits and the audit log (tests move it by hand). */
   clock?: Clock;
+  /** Least time between two rounds of queue-status pushes to waiting customers (default 1 s). */
+  queueStatusThrottleMs?: number;
 }
 
 export interface Switchboard {
   cfg: Config; db: Db; http: FastifyInstance; url: string; clock: Clock; sessions: Sessions;
-  agents: AgentDirectory; conversations: Conversations; routing: Routing; muc: MucService; desk: DeskService;
+  agents: AgentDirectory; conversations: Conversations; routing: Routing; queue: QueueBehaviour; muc: MucService; desk: DeskService;
   mail: MailService; offline: OfflineDesk;
   /** Kamailio control and the SIP registry; null when voice is off. */
   sip: SipControl | null;
@@ -74,6 +77,14 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
     tellAgent: (jid, text) => { desk.tell(jid, text); if (viaSip(jid)) sip!.chat!.tell(jid, text); },
   }, log);
   conversations.routing = routing;
+  const queue = new QueueBehaviour({
+    db, log, muc, agents, room: (id) => routing.room(id), isAvailable: (jid) => desk.presence.available(jid) || viaSip(jid), kick: () => routing.kick(),
+    tellAgent: (jid, text) => desk.tell(jid, text),
+    closeAsTimeout: async (conv, text) => { await conversations.close(conv, 'system', { disposition: 'timeout', text }); },
+    statusThrottleMs: o.queueStatusThrottleMs,
+  });
+  conversations.queue = queue;
+  routing.hooks = queue;
   agents.onDeleted = (a) => routing.availability(a.id, false);
   const offline = new OfflineDesk({ db, cfg, log, clock, mail, conversations });
   conversations.onAgentAvailable = () => offline.agentAvailable(true);
@@ -82,6 +93,7 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   await conversations.commands.start();
   await muc.start(conversations);
   await desk.start(conversations, () => agents.jids());
+  await queue.start();
   await routing.start();
   await mail.start();
   // The supervisor passes the evapi secret of the Kamailio it started; a worker run alone needs SIP_EVAPI_SECRET.
@@ -102,10 +114,11 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   log.info(`HTTP on ${url} — customer page ${cfg.publicUrl}/c/general, API docs ${cfg.publicUrl}/docs`);
 
   return {
-    cfg, db, http, url, clock, sessions, agents, conversations, routing, muc, desk, mail, offline, sip,
+    cfg, db, http, url, clock, sessions, agents, conversations, routing, queue, muc, desk, mail, offline, sip,
     async close() {
       routing.stop();
       conversations.commands.stop();
+      queue.stop();
       await sip?.stop();
       await mail.stop();
       await http.close();

@@ -102,8 +102,12 @@ export interface RoomSettings {
 
   /** Conversations open at once in this room; 0 = no limit (beyond it: offline, seed 002). */
   maxConcurrentSessions: number;
-  /** A conversation with no message for this long is closed as timeout; 0 = never. */
+  /** An active chat whose customer waits this long for an answer from the agent is closed as timeout; 0 = never. */
   unattendedTimeoutSeconds: number;
+  /** After a chat closes, the agent who served it gets no new offers for this long; 0 = none. */
+  wrapUpSeconds: number;
+  /** An agent who left an active chat (disconnected) has this long to come back before it is queued again. */
+  disconnectGraceSeconds: number;
 
   form: ContactFormSettings;
   /** Which buttons the contact form shows. */
@@ -164,6 +168,8 @@ export function defaultRoomSettings(): RoomSettings {
     includeMobileAgents: true,
     maxConcurrentSessions: 0,
     unattendedTimeoutSeconds: 0,
+    wrapUpSeconds: 0,
+    disconnectGraceSeconds: 60,
     form: {
       theme: { primary: '#2563eb', primaryText: '#ffffff', background: '#eef1f6', text: '#111827' },
       logoUrl: null, header: '', subHeader: '',

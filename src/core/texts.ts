@@ -130,3 +130,32 @@ export const commandTexts = {
   teamInvitation: (dept: string) => `You are a member of ${dept}: this is its team room, for agents only.`,
   teamMembersOnly: 'Only members of this department can join its team room.',
 } as const;
+
+/** Queue behaviour (issue 4): what waiting customers and starting visitors are told. */
+function waitPhrase(etaSeconds: number | null): string {
+  if (etaSeconds === null) return '';
+  if (etaSeconds < 60) return ' Estimated wait: under a minute.';
+  const min = Math.round(etaSeconds / 60);
+  return ` Estimated wait: about ${min} minute${min === 1 ? '' : 's'}.`;
+}
+
+function otherWays(o: { leaveNote: boolean; email: string | null }): string {
+  const ways = [o.leaveNote ? 'leave us a message with the "Leave a message" form and we will answer by email' : '', o.email ? `write to ${o.email}` : ''].filter(Boolean);
+  return ways.length ? ` You can also ${ways.join(', or ')}.` : '';
+}
+
+export const queueTexts = {
+  position: (position: number, etaSeconds: number | null) => `You are number ${position} in the queue.${waitPhrase(etaSeconds)}`,
+  positionUnmanaged: (position: number, o: { leaveNote: boolean; email: string | null }) =>
+    `You are number ${position} in the queue, but no agent is available right now. Keep this page open to be connected as soon as one signs in.${otherWays(o)}`,
+  unmanaged: (name: string, o: { leaveNote: boolean; email: string | null }) =>
+    `Thanks, ${name}. No agent is available right now. You are in the queue: keep this page open and you will be connected as soon as one signs in.${otherWays(o)}`,
+  agentDisconnected: (nick: string, graceSeconds: number) =>
+    `${nick} has lost the connection. If they are not back within ${graceSeconds} s, your chat goes to another agent; everything said so far stays here.`,
+  agentBack: (nick: string) => `${nick} is back.`,
+  requeued: 'We are connecting you to another agent. Please stay on this page; the conversation so far stays here.',
+  unattended: 'Sorry, nobody has answered you for a while, so this conversation is now closed. You are welcome to start a new chat or leave us a message.',
+  roomClosedNow: 'this room is closed now (outside its working hours); leave a note and we will answer by email',
+  roomFull: (max: number) => `this room has reached its limit of ${max} chats at once; leave a note and we will answer by email, or try again later`,
+  requeuedAgent: (customer: string) => `You left the chat with ${customer} and did not come back in time: it went back to the queue for other agents.`,
+} as const;

@@ -14,7 +14,8 @@ export function installErrorHandler(app: FastifyInstance): void {
     if (err instanceof AppError) {
       const status = STATUS[err.code];
       if (err.retryAfterSeconds !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(err.retryAfterSeconds))));
-      return reply.code(status).send({ statusCode: status, error: NAMES[status], message: err.message, field: err.field });
+      const reason = (err as { reason?: unknown }).reason; // why a room refuses a chat (core/room-mode.ts)
+      return reply.code(status).send({ statusCode: status, error: NAMES[status], message: err.message, field: err.field, ...(typeof reason === 'string' ? { reason } : {}) });
     }
     const fe = err as FastifyError;
     if (fe.validation) {

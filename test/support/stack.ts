@@ -11,7 +11,7 @@ import { joinPresence, TestClient, isSelfPresence } from './xmpp.js';
 
 export interface Stack { env: TestEnv; sb: Switchboard; cfg: Config; printed: string[]; databaseUrl: string; clients: TestClient[]; stop(): Promise<void> }
 
-export async function startStack(overrides: Partial<Config> = {}, databaseUrl?: string, opts: { clock?: Clock } = {}): Promise<Stack> {
+export async function startStack(overrides: Partial<Config> = {}, databaseUrl?: string, opts: { clock?: Clock; queueStatusThrottleMs?: number } = {}): Promise<Stack> {
   const env = await testEnv();
   const url = databaseUrl ?? (await freshDatabase(env));
   const port = await freePort();
@@ -21,7 +21,7 @@ export async function startStack(overrides: Partial<Config> = {}, databaseUrl?: 
   const sb = await startSwitchboard({
     cfg, log, databaseUrl: url, componentSecret: env.prosody.secret,
     accounts: { register: (jid, pw) => registerAccount(env.prosody.paths.configFile, jid, pw), remove: (jid) => removeAccount(env.prosody.paths.configFile, jid) },
-    print: (t) => printed.push(t), clock: opts.clock,
+    print: (t) => printed.push(t), clock: opts.clock, queueStatusThrottleMs: opts.queueStatusThrottleMs,
   });
   const clients: TestClient[] = [];
   return {

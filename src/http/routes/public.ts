@@ -30,7 +30,8 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
     if (!room) throw new AppError('not_found', `slug: there is no room "${req.params.slug}"`, 'slug');
     // "open" follows the clock: a cache would show yesterday's answer.
     const departments = (await routingSettings(s.db)).departmentRouting ? await departmentsForVisitors(s.db) : [];
-    return reply.header('cache-control', 'no-store').send({ ...publicRoom(room, s.clock.now()), departments });
+    const now = s.clock.now();
+    return reply.header('cache-control', 'no-store').send({ ...publicRoom(room, now), ...(await s.conversations.queue.availability(room, now)), departments });
   });
 
   app.post<{ Params: { slug: string }; Body: ContactInput }>('/api/v1/rooms/:slug/conversations', {
@@ -39,7 +40,8 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
       tags: ['customer'], summary: "Start a conversation from the room's contact form",
       params: { type: 'object', properties: { slug: SLUG }, required: ['slug'] },
       body: { $ref: 'Contact#' },
-      response: { 201: { $ref: 'StartedConversation#' }, 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' } },
+      // 409 with reason "closed" or "full": the room is offline; the page offers the note form (POST …/notes).
+      response: { 201: { $ref: 'StartedConversation#' }, 400: { $ref: 'Error#' }, 404: { $ref: 'Error#' }, 409: { $ref: 'Error#' } },
     },
   }, async (req, reply) => reply.code(201).send(await s.conversations.start(req.params.slug, req.body ?? {})));
 

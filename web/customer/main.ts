@@ -3,6 +3,7 @@
 import { ApiError, createConversation, getRoom, type ConversationTicket, type RoomPublic, type Theme } from './api.js';
 import { Conversation } from './conversation.js';
 import { h } from './dom.js';
+import { tellWidget } from './embed.js';
 import { FormView } from './form-view.js';
 import { forgetTicket, loadTicket, saveTicket } from './session.js';
 import { strings } from './strings.js';
@@ -65,6 +66,7 @@ function showChat(slug: string, room: RoomPublic, ticket: ConversationTicket): v
     forget: () => forgetTicket(slug),
     restart: () => showForm(slug, room),
     attention: () => {
+      tellWidget();
       if (!document.hidden) return;
       unread += 1;
       document.title = strings.unread(unread, titleBase);

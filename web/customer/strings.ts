@@ -61,6 +61,17 @@ export const strings = {
   endedWithReason: (reason: string) => `This conversation has ended: ${reason}`,
   joinFailed: 'We could not connect you to the conversation.',
   unread: (n: number, title: string) => `(${n}) ${title}`,
+
+  // The pop-up widget on the company's own pages (web/widget)
+  widget: {
+    chat: 'Chat',
+    open: (room: string) => (room ? `Chat with ${room}` : 'Open the chat'),
+    openUnread: (room: string, n: number) => `${room ? `Chat with ${room}` : 'Open the chat'}: ${n} new ${n === 1 ? 'message' : 'messages'}`,
+    panel: (room: string) => (room ? `Chat with ${room}` : 'Chat'),
+    frame: (room: string) => (room ? `Chat with ${room}` : 'Chat'),
+    minimise: 'Minimise the chat',
+    dragHint: 'Drag to move',
+  },
 };
 
 function list(items: string[]): string {

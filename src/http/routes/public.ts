@@ -12,12 +12,16 @@ import { PUBLIC } from '../access.js';
 import { routingSettings } from '../../db/repos/company-settings.js';
 import { departmentsForVisitors } from '../../db/repos/departments.js';
 import { repoPath } from '../../paths.js';
+import { widgetRoutes } from './widget.js';
 
 const SLUG = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
 const PUBLIC_DIR = repoPath('dist', 'public');
 const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', map: 'application/json' };
 
 export function publicRoutes(app: FastifyInstance, s: Services): void {
+  // The customer side's other entry points, registered here so app.ts lists one customer module.
+  widgetRoutes(app);
+
   app.get<{ Params: { slug: string } }>('/api/v1/rooms/:slug/public', {
     config: PUBLIC,
     schema: {
@@ -30,7 +34,8 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
     if (!room) throw new AppError('not_found', `slug: there is no room "${req.params.slug}"`, 'slug');
     // "open" follows the clock: a cache would show yesterday's answer.
     const departments = (await routingSettings(s.db)).departmentRouting ? await departmentsForVisitors(s.db) : [];
-    return reply.header('cache-control', 'no-store').send({ ...publicRoom(room, s.clock.now()), departments });
+    // The widget reads this from the company's own pages (another origin); it is public anyway.
+    return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send({ ...publicRoom(room, s.clock.now()), departments });
   });
 
   app.post<{ Params: { slug: string }; Body: ContactInput }>('/api/v1/rooms/:slug/conversations', {

@@ -1,6 +1,6 @@
 // Entry point of the customer page /c/<room-slug>: load the room, then show
 // its contact form, or rejoin the conversation this tab already started.
-import { ApiError, createConversation, getRoom, type ConversationTicket, type RoomPublic, type Theme } from './api.js';
+import { ApiError, createConversation, getRoom, leaveNote, type ConversationTicket, type RoomPublic, type Theme } from './api.js';
 import { Conversation } from './conversation.js';
 import { h } from './dom.js';
 import { tellWidget } from './embed.js';
@@ -54,7 +54,7 @@ function showForm(slug: string, room: RoomPublic): void {
     const ticket = await createConversation(slug, values);
     saveTicket(slug, ticket);
     showChat(slug, room, ticket);
-  });
+  }, (values) => leaveNote(slug, values));
   show(form.root);
   form.focus();
 }

@@ -109,6 +109,12 @@ export async function rate(ticket: ConversationTicket, rating: { score: number; 
   await asCustomer(ticket, 'rating', rating);
 }
 
+export async function agentsOf(ticket: ConversationTicket): Promise<Array<{ nick: string; avatarUrl: string | null }>> {
+  const res = await fetch(`/api/v1/conversations/${encodeURIComponent(ticket.id)}/agents`, { headers: { Authorization: `Bearer ${ticket.customerToken}`, Accept: 'application/json' } });
+  if (!res.ok) throw await toError(res);
+  return ((await res.json()) as { agents: Array<{ nick: string; avatarUrl: string | null }> }).agents;
+}
+
 export async function endConversation(ticket: ConversationTicket): Promise<void> {
   const res = await fetch(`/api/v1/conversations/${encodeURIComponent(ticket.id)}/end`, {
     method: 'POST', headers: { Authorization: `Bearer ${ticket.customerToken}` },

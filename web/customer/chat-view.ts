@@ -1,6 +1,8 @@
 // The chat panel: status line, message log, typing line, compose box. Knows
 // nothing of XMPP; the conversation controller drives it.
 import { h, linkify } from './dom.js';
+import { avatar, quickButtons, retire } from './chat-extras.js';
+import type { QuickResponse } from './read.js';
 import { strings } from './strings.js';
 
 export interface ChatViewHandlers {
@@ -19,6 +21,10 @@ export interface LineOptions {
   /** Role shown next to an agent's nick (the room's agentLabel). */
   label?: string;
   pending?: boolean;
+  /** An agent's picture (else their initial). */
+  avatarUrl?: string | null;
+  /** XEP-0439 quick responses offered with the line. */
+  responses?: QuickResponse[];
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -32,14 +38,18 @@ export class ChatView {
   private readonly sendButton = h('button', { id: 'send', type: 'submit', class: 'primary' }, strings.send);
   private readonly endButton = h('button', { id: 'end', type: 'button', class: 'secondary' }, strings.end);
   private readonly composeForm: HTMLFormElement;
+  /** Small controls next to End chat (mute, transcript…). */
+  private readonly tools = h('div', { class: 'tools' });
+  /** What shows under the compose box: transcript request, rating. */
+  private readonly panels = h('div', { class: 'panels' });
 
   constructor(private readonly handlers: ChatViewHandlers) {
     this.composeForm = h('form', { class: 'compose', autocomplete: 'off' },
       h('label', { for: 'compose', class: 'visually-hidden' }, strings.composeLabel),
       this.compose, this.sendButton);
     this.root = h('section', { id: 'chat', class: 'chat' },
-      h('div', { class: 'chat-bar' }, this.status, this.endButton),
-      this.log, this.typing, this.composeForm);
+      h('div', { class: 'chat-bar' }, this.status, this.tools, this.endButton),
+      this.log, this.typing, this.composeForm, this.panels);
 
     this.composeForm.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
     // Enter sends, Shift+Enter is a newline; never while an IME is composing.
@@ -56,13 +66,26 @@ export class ChatView {
 
   setTyping(text: string): void { this.typing.textContent = text; }
 
+  addTool(el: HTMLElement): void { this.tools.append(el); }
+
+  addPanel(el: HTMLElement): void { this.panels.append(el); }
+
+  /** The room's welcome message, first in the log. */
+  setWelcome(text: string): void {
+    this.log.prepend(h('li', { class: 'welcome' }, linkify(text)));
+  }
+
   addLine(o: LineOptions): HTMLLIElement {
     const li = h('li', { class: `msg ${o.mine ? 'customer' : 'agent'}` },
       h('div', { class: 'meta' },
+        !o.mine && avatar(o.nick, o.avatarUrl),
         h('span', { class: 'nick' }, o.nick),
         !o.mine && o.label && h('span', { class: 'role' }, o.label),
         h('time', { datetime: o.time.toISOString() }, timeFormat.format(o.time))),
       h('div', { class: 'body' }, linkify(o.body)));
+    if (!o.mine && o.responses?.length && !this.compose.disabled) {
+      li.append(quickButtons(o.responses, (value) => { this.retireResponses(); this.handlers.send(value); return true; }));
+    }
     if (o.pending) this.setPending(li, true);
     this.append(li);
     return li;
@@ -88,8 +111,14 @@ export class ChatView {
     li.append(h('div', { class: 'delivery', role: 'alert' }, strings.notDelivered, ' ', button));
   }
 
+  /** Quick responses stand until the customer answers, either way. */
+  private retireResponses(): void {
+    for (const box of this.log.querySelectorAll('.quick-responses:not(.used)')) retire(box);
+  }
+
   /** The conversation is over: no more input, offer a fresh start. */
   close(): void {
+    this.retireResponses();
     this.compose.disabled = true;
     this.sendButton.disabled = true;
     this.endButton.hidden = true;
@@ -106,6 +135,7 @@ export class ChatView {
     if (!text || this.compose.disabled) return;
     this.compose.value = '';
     this.autoGrow();
+    this.retireResponses();
     this.handlers.send(text);
     this.compose.focus();
   }

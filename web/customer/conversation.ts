@@ -1,7 +1,9 @@
 // One conversation, from joining its MUC room to its end: reads room events,
 // drives the chat view, sends the customer's messages and chat states.
 import type { Element } from '@xmpp/client';
-import { endConversation, type ConversationTicket } from './api.js';
+import { agentsOf, endConversation, rate, requestTranscript, type ConversationTicket, type RoomPublic } from './api.js';
+import { Alerts } from './alerts.js';
+import { muteButton, ratingForm, transcriptForm } from './chat-extras.js';
 import { ChatView } from './chat-view.js';
 import { connect, type Connection } from './connect.js';
 import { Outbox } from './outbox.js';
@@ -12,6 +14,8 @@ import { TypingNotifier, TypingWatcher } from './typing.js';
 import { randomId } from './dom.js';
 
 const HISTORY_MAX = 100;
+/** Typing preview: one update at most this often. */
+const PREVIEW_EVERY_MS = 600;
 /** Live lines are stamped by our clock, which may run ahead of the server's; dedupe absorbs the overlap. */
 const SINCE_MARGIN_MS = 60_000;
 const JOIN_RETRY_MS = 2_000;
@@ -33,6 +37,12 @@ const REMOVED = ['301', '307', '321', '322'];
 export interface ConversationOptions {
   ticket: ConversationTicket;
   agentLabel: string;
+  /** The room as the page loaded it (welcome message, typing preview). */
+  room?: RoomPublic;
+  /** Just started from the form (not a reload of a running conversation). */
+  fresh?: boolean;
+  /** The email the customer gave, for the transcript. */
+  email?: string;
   /** The ticket will never work again (conversation over, or refused): forget it. */
   forget(): void;
   /** The customer wants the contact form again. */
@@ -67,6 +77,19 @@ export class Conversation {
   private readonly outbox: Outbox;
   private readonly typingOut = new TypingNotifier((state) => this.sendState(state));
   private readonly typingIn: TypingWatcher;
+  private readonly alerts = new Alerts();
+  /** Agents' pictures by nick, from the conversation's agents list. */
+  private readonly avatars = new Map<string, string | null>();
+  /** The agent who last left, for telling a transfer from a join. */
+  private lastAgentLeft?: string;
+  private previewSeq = 0;
+  private previewTimer?: ReturnType<typeof setTimeout>;
+  private previewText = '';
+  private readonly warnBeforeLeaving = (e: BeforeUnloadEvent) => {
+    if (this.phase === 'closed' || this.phase === 'failed') return;
+    e.preventDefault();
+    e.returnValue = strings.leaveWarning; // older browsers show nothing without it
+  };
 
   constructor(private readonly o: ConversationOptions) {
     this.nick = o.ticket.nick;
@@ -74,11 +97,16 @@ export class Conversation {
     this.ownNicks.add(this.nick);
     for (let n = CONFLICTS_BEFORE_VARIANT; n <= LAST_VARIANT; n++) this.ownNicks.add(strings.nickVariant(this.nick, n));
     this.view = new ChatView({
-      send: (text) => { this.typingOut.sent(); this.outbox.add(text); },
-      input: (text) => { if (this.canSend()) this.typingOut.input(text); },
+      send: (text) => { this.alerts.askPermission(); this.typingOut.sent(); this.cancelPreview(); this.outbox.add(text); },
+      input: (text) => { if (this.canSend()) { this.typingOut.input(text); this.preview(text); } },
       end: () => void this.end(),
       restart: () => o.restart(),
     });
+    if (o.room?.welcomeMessage) this.view.setWelcome(o.room.welcomeMessage);
+    if (o.fresh) this.view.addNotice(strings.started(new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(new Date())));
+    this.view.addTool(muteButton(this.alerts.muted, (m) => this.alerts.setMuted(m)));
+    window.addEventListener('beforeunload', this.warnBeforeLeaving);
+    document.addEventListener('visibilitychange', () => { if (!document.hidden) this.alerts.seen(); });
     this.typingIn = new TypingWatcher((nicks) => this.view.setTyping(nicks.length ? strings.typing(nicks) : ''));
     this.outbox = new Outbox({
       canSend: () => this.canSend(),
@@ -168,12 +196,18 @@ export class Conversation {
     if (ev.available) {
       if (set.has(ev.nick)) return;
       set.add(ev.nick);
-      if (live) this.view.addNotice(strings.joined(ev.nick));
+      void this.loadAvatars();
+      // An agent arriving in an empty room after another left: the chat was handed over.
+      const handedOver = this.lastAgentLeft !== undefined && this.lastAgentLeft !== ev.nick && set.size === 1;
+      if (live) this.view.addNotice(handedOver ? strings.transferred(ev.nick) : strings.joined(ev.nick));
     } else {
       set.delete(ev.nick);
       this.typingIn.stop(ev.nick);
       if (ev.newNick) set.add(ev.newNick); // §7.6 nick change: neither left nor joined
-      else if (live) this.view.addNotice(strings.left(ev.nick));
+      else {
+        this.lastAgentLeft = ev.nick;
+        if (live) this.view.addNotice(strings.left(ev.nick));
+      }
     }
     this.updateStatus();
   }
@@ -224,10 +258,16 @@ export class Conversation {
     if (ev.nick === undefined) return this.view.addNotice(ev.body);
     const mine = this.ownNicks.has(ev.nick);
     if (mine && this.outbox.delivered(ev.originId)) return;
-    this.view.addLine({ mine, nick: mine ? strings.you : ev.nick, body: ev.body, time, label: this.o.agentLabel });
+    this.view.addLine({
+      mine, nick: mine ? strings.you : ev.nick, body: ev.body, time, label: this.o.agentLabel,
+      avatarUrl: this.avatars.get(ev.nick), responses: ev.stamp ? undefined : ev.responses,
+    });
     if (!mine) {
       this.typingIn.stop(ev.nick);
-      if (!ev.stamp) this.o.attention();
+      if (!ev.stamp) {
+        this.o.attention();
+        this.alerts.message(ev.nick, ev.body);
+      }
     }
   }
 
@@ -241,6 +281,41 @@ export class Conversation {
   private historyDone(): void {
     clearTimeout(this.historyTimer);
     if (this.phase === 'joined') this.outbox.flush();
+  }
+
+  /** Who answers, with their pictures (the lines that follow show them). */
+  private async loadAvatars(): Promise<void> {
+    try {
+      for (const a of await agentsOf(this.o.ticket)) this.avatars.set(a.nick, a.avatarUrl);
+    } catch { /* initials will do */ }
+  }
+
+  /** What the customer is typing, for agents (unless the room hides it), at most every PREVIEW_EVERY_MS. */
+  private preview(text: string): void {
+    if (this.o.room?.hideTypingPreview !== false) return;
+    this.previewText = text;
+    if (this.previewTimer) return;
+    this.sendPreview();
+    this.previewTimer = setTimeout(() => {
+      this.previewTimer = undefined;
+      if (this.previewText !== this.lastPreview) this.sendPreview();
+    }, PREVIEW_EVERY_MS);
+  }
+
+  private lastPreview = '';
+
+  private sendPreview(): void {
+    if (!this.canSend()) return;
+    this.lastPreview = this.previewText;
+    const state = this.previewText.trim() ? 'composing' : 'active';
+    this.conn.send(groupchat({ roomJid: this.o.ticket.roomJid, id: randomId(), state, preview: { seq: ++this.previewSeq, text: this.previewText } })).catch(() => {});
+  }
+
+  private cancelPreview(): void {
+    clearTimeout(this.previewTimer);
+    this.previewTimer = undefined;
+    this.previewText = '';
+    this.lastPreview = '';
   }
 
   private sendState(state: ChatState): void {
@@ -271,6 +346,12 @@ export class Conversation {
     this.typingIn.clear();
     this.view.addNotice(reason ? strings.endedWithReason(reason) : strings.ended, true);
     this.view.close();
+    this.cancelPreview();
+    window.removeEventListener('beforeunload', this.warnBeforeLeaving);
+    // Seed 001: the customer may rate the conversation and have its transcript emailed.
+    const ticket = this.o.ticket;
+    this.view.addPanel(ratingForm((score, comment) => rate(ticket, { score, ...(comment ? { comment } : {}) })));
+    this.view.addPanel(transcriptForm(this.o.email ?? '', (email) => requestTranscript(ticket, email || undefined)));
     this.updateStatus();
     void this.conn.stop();
     this.o.forget();

@@ -53,16 +53,18 @@ function showForm(slug: string, room: RoomPublic): void {
   const form = new FormView(room, async (values) => {
     const ticket = await createConversation(slug, values);
     saveTicket(slug, ticket);
-    showChat(slug, room, ticket);
+    showChat(slug, room, ticket, { fresh: true, email: typeof values.email === 'string' ? values.email : undefined });
   }, (values) => leaveNote(slug, values));
   show(form.root);
   form.focus();
 }
 
-function showChat(slug: string, room: RoomPublic, ticket: ConversationTicket): void {
+function showChat(slug: string, room: RoomPublic, ticket: ConversationTicket, extra: { fresh?: boolean; email?: string } = {}): void {
   const conversation = new Conversation({
     ticket,
     agentLabel: room.agentLabel,
+    room,
+    ...extra,
     forget: () => forgetTicket(slug),
     restart: () => showForm(slug, room),
     attention: () => {

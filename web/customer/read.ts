@@ -4,6 +4,7 @@ import type { Element } from '@xmpp/client';
 import { CHAT_STATES, NS, type ChatState } from './stanzas.js';
 
 export interface StanzaError { condition: string; text?: string }
+export interface QuickResponse { value: string; label: string }
 
 export type RoomEvent =
   /** Occupant presence; `self` when the room marks it as ours (status 110). */
@@ -16,7 +17,9 @@ export type RoomEvent =
       reason?: string }
   | { kind: 'presence-error'; error: StanzaError }
   /** A chat line; `nick` is undefined when the room itself speaks (system notice). */
-  | { kind: 'message'; nick?: string; body: string; stanzaId?: string; originId?: string; stamp?: Date }
+  | { kind: 'message'; nick?: string; body: string; stanzaId?: string; originId?: string; stamp?: Date;
+      /** XEP-0439 quick responses the sender offers as buttons. */
+      responses?: QuickResponse[] }
   | { kind: 'chat-state'; nick: string; state: ChatState }
   | { kind: 'message-error'; id?: string; error: StanzaError }
   /** The subject, which the room sends after the history (XEP-0045 §7.2.15). */
@@ -60,8 +63,9 @@ function readMessage(stanza: Element, nick: string | undefined, roomJid: string)
     // XEP-0359 §3: only trust a stanza-id the room itself stamped.
     const sid = stanza.getChildren('stanza-id', NS.sid).find((el) => el.attrs.by?.toLowerCase() === roomJid.toLowerCase());
     const stamp = delay?.attrs.stamp ? new Date(delay.attrs.stamp) : undefined;
+    const responses = quickResponses(stanza);
     return {
-      kind: 'message', nick, body,
+      kind: 'message', nick, body, ...(responses.length ? { responses } : {}),
       stanzaId: sid?.attrs.id,
       originId: stanza.getChild('origin-id', NS.sid)?.attrs.id,
       stamp: stamp && !Number.isNaN(stamp.getTime()) ? stamp : undefined,
@@ -75,6 +79,19 @@ function readMessage(stanza: Element, nick: string | undefined, roomJid: string)
     return { kind: 'chat-state', nick, state: state.name as ChatState };
   }
   return undefined;
+}
+
+const MAX_RESPONSES = 12;
+
+// XEP-0439 §2: <response value=.. label=../> children; the label defaults to the value.
+function quickResponses(stanza: Element): QuickResponse[] {
+  const out: QuickResponse[] = [];
+  for (const r of stanza.getChildren('response', NS.quickResponse)) {
+    const value = r.attrs.value?.trim();
+    if (!value || out.length >= MAX_RESPONSES) continue;
+    out.push({ value, label: r.attrs.label?.trim() || value });
+  }
+  return out;
 }
 
 // RFC 6120 §8.3.2: the defined condition is the one child in the stanzas namespace that is not <text/>.

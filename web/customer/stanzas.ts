@@ -9,6 +9,8 @@ export const NS = {
   delay: 'urn:xmpp:delay',
   stanzas: 'urn:ietf:params:xml:ns:xmpp-stanzas',
   hints: 'urn:xmpp:hints',
+  quickResponse: 'urn:xmpp:tmp:quick-response',
+  rtt: 'urn:xmpp:rtt:0',
 } as const;
 
 export type ChatState = 'active' | 'composing' | 'paused' | 'inactive' | 'gone';
@@ -33,15 +35,19 @@ export function leavePresence(roomJid: string, nick: string): Element {
   return xml('presence', { to: `${roomJid}/${nick}`, type: 'unavailable' });
 }
 
-export interface GroupchatOptions { roomJid: string; id: string; body?: string; state?: ChatState }
+export interface GroupchatOptions { roomJid: string; id: string; body?: string; state?: ChatState;
+  /** The text being typed, for agents' typing preview (XEP-0301 real-time text, sent whole each time). */
+  preview?: { seq: number; text: string } }
 
 // XEP-0045 §7.4 groupchat message; XEP-0085 §5.1 chat state alongside (or
 // instead of) the body; XEP-0359 §3.1 origin-id so the room's reflection of
 // our own message can be matched to the pending line. A bare chat state is
 // not worth archiving (XEP-0334 §4.2 no-store).
-export function groupchat({ roomJid, id, body, state }: GroupchatOptions): Element {
+// XEP-0301 §4.2.2: an rtt element with event="reset" carries the whole text.
+export function groupchat({ roomJid, id, body, state, preview }: GroupchatOptions): Element {
   return xml('message', { type: 'groupchat', to: roomJid, id },
     body !== undefined && xml('body', {}, body),
     state && xml(state, { xmlns: NS.chatStates }),
+    preview && xml('rtt', { xmlns: NS.rtt, seq: String(preview.seq), event: 'reset' }, xml('t', {}, preview.text)),
     body !== undefined ? xml('origin-id', { xmlns: NS.sid, id }) : xml('no-store', { xmlns: NS.hints }));
 }

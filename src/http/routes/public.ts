@@ -13,6 +13,7 @@ import { routingSettings } from '../../db/repos/company-settings.js';
 import { departmentsForVisitors } from '../../db/repos/departments.js';
 import { repoPath } from '../../paths.js';
 import { widgetRoutes } from './widget.js';
+import { ratingRoutes } from './ratings.js';
 
 const SLUG = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
 const PUBLIC_DIR = repoPath('dist', 'public');
@@ -21,6 +22,7 @@ const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', cs
 export function publicRoutes(app: FastifyInstance, s: Services): void {
   // The customer side's other entry points, registered here so app.ts lists one customer module.
   widgetRoutes(app);
+  ratingRoutes(app, s);
 
   app.get<{ Params: { slug: string } }>('/api/v1/rooms/:slug/public', {
     config: PUBLIC,

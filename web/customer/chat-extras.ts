@@ -1,0 +1,112 @@
+// Pieces of the chat panel beyond the log and the compose box: an agent's
+// avatar, quick-response buttons (XEP-0439), the mute switch, the transcript
+// request and the satisfaction rating. Plain DOM; the callers do the talking.
+import { h } from './dom.js';
+import type { QuickResponse } from './read.js';
+import { strings } from './strings.js';
+
+/** The agent's picture, or their initial on the accent colour when they have none. */
+export function avatar(nick: string, url?: string | null): HTMLElement {
+  if (url && /^https?:\/\//.test(url)) return h('img', { class: 'avatar', src: url, alt: '', referrerpolicy: 'no-referrer' });
+  const initial = Array.from(nick.trim())[0]?.toUpperCase() ?? '?';
+  return h('span', { class: 'avatar initial', 'aria-hidden': 'true' }, initial);
+}
+
+/** One button per response; picking one sends its value and retires the set. */
+export function quickButtons(responses: QuickResponse[], pick: (value: string) => boolean): HTMLElement {
+  const box = h('div', { class: 'quick-responses', role: 'group', 'aria-label': strings.quickResponses });
+  for (const r of responses) {
+    const b = h('button', { type: 'button', class: 'quick', 'data-value': r.value }, r.label);
+    b.addEventListener('click', () => { if (pick(r.value)) retire(box); });
+    box.append(b);
+  }
+  return box;
+}
+
+export function retire(box: Element): void {
+  for (const b of box.querySelectorAll('button')) b.disabled = true;
+  box.classList.add('used');
+}
+
+export function muteButton(muted: boolean, set: (muted: boolean) => void): HTMLButtonElement {
+  const b = h('button', { type: 'button', id: 'mute', class: 'icon' });
+  const show = (m: boolean) => {
+    b.replaceChildren(bell(m));
+    b.setAttribute('aria-pressed', String(m));
+    b.setAttribute('aria-label', m ? strings.unmute : strings.mute);
+    b.title = m ? strings.unmute : strings.mute;
+  };
+  show(muted);
+  b.addEventListener('click', () => { const m = b.getAttribute('aria-pressed') !== 'true'; show(m); set(m); });
+  return b;
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A bell, struck through when muted (drawn here: no icon font to load). */
+function bell(muted: boolean): SVGSVGElement {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '18');
+  svg.setAttribute('height', '18');
+  svg.setAttribute('aria-hidden', 'true');
+  const paths = ['M6 16V11a6 6 0 0 1 12 0v5l2 2H4z', 'M10 20a2 2 0 0 0 4 0', ...(muted ? ['M4 4l16 16'] : [])];
+  for (const d of paths) {
+    const p = document.createElementNS(SVG, 'path');
+    p.setAttribute('d', d);
+    p.setAttribute('fill', 'none');
+    p.setAttribute('stroke', 'currentColor');
+    p.setAttribute('stroke-width', '2');
+    p.setAttribute('stroke-linecap', 'round');
+    svg.append(p);
+  }
+  return svg;
+}
+
+/** "Email me the transcript": an address (prefilled with the form's) and a button. */
+export function transcriptForm(email: string, send: (email: string) => Promise<void>): HTMLElement {
+  const input = h('input', { type: 'email', id: 'transcript-email', name: 'transcript-email', autocomplete: 'email', value: email, placeholder: strings.transcriptEmail });
+  const button = h('button', { type: 'submit', id: 'transcript-send', class: 'secondary' }, strings.transcriptSend);
+  const status = h('p', { class: 'panel-status', role: 'status' });
+  const form = h('form', { class: 'panel transcript', id: 'transcript', 'aria-label': strings.transcriptTitle },
+    h('h2', {}, strings.transcriptTitle),
+    h('div', { class: 'inline' }, h('label', { for: input.id, class: 'visually-hidden' }, strings.transcriptEmail), input, button), status);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const to = input.value.trim();
+    button.disabled = true;
+    status.textContent = '';
+    send(to).then(() => { status.textContent = strings.transcriptSent(to); },
+      () => { status.textContent = strings.transcriptFailed; button.disabled = false; });
+  });
+  return form;
+}
+
+/** Stars 1-5 (a radio group: arrow keys move, as screen readers expect) and a comment. */
+export function ratingForm(send: (score: number, comment: string) => Promise<void>): HTMLElement {
+  const stars = [1, 2, 3, 4, 5].map((n) => h('input', { type: 'radio', name: 'rating', id: `rating-${n}`, value: String(n), class: 'visually-hidden' }));
+  const comment = h('textarea', { id: 'rating-comment', name: 'rating-comment', rows: '2', maxlength: '2000' });
+  const button = h('button', { type: 'submit', id: 'rating-send', class: 'primary' }, strings.rateSend);
+  const status = h('p', { class: 'panel-status', role: 'status' });
+  const form = h('form', { class: 'panel rating', id: 'rating' },
+    h('fieldset', { class: 'stars' }, h('legend', {}, strings.rateTitle),
+      ...stars.map((s, i) => h('span', { class: 'star' }, s, h('label', { for: s.id, title: strings.rateScore(i + 1) },
+        h('span', { 'aria-hidden': 'true' }, '\u2605'), h('span', { class: 'visually-hidden' }, strings.rateScore(i + 1)))))),
+    h('label', { for: comment.id }, strings.rateComment), comment, button, status);
+  const paint = () => {
+    const chosen = Number(stars.find((s) => s.checked)?.value ?? 0);
+    stars.forEach((s, i) => s.parentElement?.classList.toggle('on', i < chosen));
+  };
+  for (const s of stars) s.addEventListener('change', () => { paint(); status.textContent = ''; });
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const score = Number(stars.find((s) => s.checked)?.value ?? 0);
+    if (!score) { status.textContent = strings.rateChoose; return; }
+    button.disabled = true;
+    status.textContent = '';
+    send(score, comment.value.trim()).then(() => {
+      form.replaceChildren(h('p', { id: 'rating-thanks', class: 'panel-status', role: 'status' }, strings.rateThanks));
+    }, () => { status.textContent = strings.rateFailed; button.disabled = false; });
+  });
+  return form;
+}

@@ -8,3 +8,7 @@ CREATE TABLE conversation_ratings (
   created_at      timestamptz NOT NULL DEFAULT now(),
   updated_at      timestamptz NOT NULL DEFAULT now()
 );
+
+-- Verified identity (seed 003): the attributes the company's site signed with
+-- the room's secret, when the signature checked out; null otherwise.
+ALTER TABLE conversations ADD COLUMN verified_identity jsonb;

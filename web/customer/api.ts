@@ -72,17 +72,18 @@ function asRoom(r: Partial<RoomPublic>): RoomPublic {
   };
 }
 
-export async function createConversation(slug: string, form: ContactForm): Promise<ConversationTicket> {
+/** `identity`: a verified identity the company's site signed, sent along for the server to check. */
+export async function createConversation(slug: string, form: ContactForm, identity?: object): Promise<ConversationTicket> {
   const res = await fetch(`/api/v1/rooms/${encodeURIComponent(slug)}/conversations`, {
-    method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(form),
+    method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(identity ? { ...form, identity } : form),
   });
   if (res.status !== 201) throw await toError(res);
   return await res.json() as ConversationTicket;
 }
 
 /** Leave a note instead of chatting (answered by email); the same form, checked the same way. */
-export async function leaveNote(slug: string, form: ContactForm): Promise<void> {
-  const res = await fetch(`/api/v1/rooms/${encodeURIComponent(slug)}/notes`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(form) });
+export async function leaveNote(slug: string, form: ContactForm, identity?: object): Promise<void> {
+  const res = await fetch(`/api/v1/rooms/${encodeURIComponent(slug)}/notes`, { method: 'POST', headers: JSON_HEADERS, body: JSON.stringify(identity ? { ...form, identity } : form) });
   if (res.status !== 201) throw await toError(res);
 }
 

@@ -4,6 +4,7 @@ import { ApiError, createConversation, getRoom, leaveNote, type ConversationTick
 import { Conversation } from './conversation.js';
 import { h } from './dom.js';
 import { tellWidget } from './embed.js';
+import { takeIdentity, type SignedIdentity } from './identity.js';
 import { FormView } from './form-view.js';
 import { forgetTicket, loadTicket, saveTicket } from './session.js';
 import { strings } from './strings.js';
@@ -49,12 +50,17 @@ function message(text: string, action?: { label: string; run: () => void }): HTM
   return box;
 }
 
-function showForm(slug: string, room: RoomPublic): void {
+function showForm(slug: string, room: RoomPublic, identity?: SignedIdentity): void {
   const form = new FormView(room, async (values) => {
-    const ticket = await createConversation(slug, values);
+    const ticket = await createConversation(slug, values, identity);
     saveTicket(slug, ticket);
     showChat(slug, room, ticket, { fresh: true, email: typeof values.email === 'string' ? values.email : undefined });
-  }, (values) => leaveNote(slug, values));
+  }, (values) => leaveNote(slug, values, identity));
+  // What the company's site knows already need not be typed again.
+  for (const [field, value] of [['name', identity?.name], ['email', identity?.email]] as const) {
+    const input = form.root.querySelector<HTMLInputElement>(`input[name="${field}"]`);
+    if (input && !input.value && typeof value === 'string') input.value = value;
+  }
   show(form.root);
   form.focus();
 }
@@ -66,7 +72,7 @@ function showChat(slug: string, room: RoomPublic, ticket: ConversationTicket, ex
     room,
     ...extra,
     forget: () => forgetTicket(slug),
-    restart: () => showForm(slug, room),
+    restart: () => showForm(slug, room, takeIdentity(slug)),
     attention: () => {
       tellWidget();
       if (!document.hidden) return;
@@ -83,6 +89,7 @@ async function start(): Promise<void> {
   app.replaceChildren(h('header', { class: 'topbar' }, heading), content);
   show(h('p', { class: 'loading' }, strings.loading));
   const slug = roomSlug();
+  const identity = takeIdentity(slug);
   let room: RoomPublic;
   try {
     room = await getRoom(slug);
@@ -100,7 +107,7 @@ async function start(): Promise<void> {
   applyTheme(room.form.theme);
   const ticket = loadTicket(slug);
   if (ticket) showChat(slug, room, ticket);
-  else showForm(slug, room);
+  else showForm(slug, room, identity);
 }
 
 document.addEventListener('visibilitychange', () => {

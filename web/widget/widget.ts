@@ -71,6 +71,19 @@ function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string,
   return e;
 }
 
+/**
+ * A verified identity the host page signed (README, "Verified identity"):
+ * data-identity-id, -name, -email, -ts and -signature on the script tag. It
+ * travels to the chat page in the URL fragment, which is never sent to a server.
+ */
+function identityFragment(tag: DOMStringMap): string {
+  const { identityId: id, identityName: name, identityEmail: email, identityTs: ts, identitySignature: signature } = tag;
+  if (!signature || !ts) return '';
+  const json = JSON.stringify({ id: id || undefined, name: name || undefined, email: email || undefined, ts: Number(ts), signature });
+  const b64 = btoa(String.fromCharCode(...new TextEncoder().encode(json)));
+  return `#identity=${b64.replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')}`;
+}
+
 async function mount(script: HTMLScriptElement): Promise<void> {
   const origin = new URL(script.src, location.href).origin;
   const room = (script.dataset.room || 'general').toLowerCase();
@@ -115,7 +128,7 @@ async function mount(script: HTMLScriptElement): Promise<void> {
     launcher.classList.toggle('is-open', open);
     if (open && !frame) {
       // Created on first open only: a visitor who never clicks costs no chat page load.
-      frame = el('iframe', { src: `${origin}/c/${encodeURIComponent(room)}?embed=1`, title: strings.frame(look.name), allow: 'microphone; camera; autoplay; clipboard-write; display-capture' });
+      frame = el('iframe', { src: `${origin}/c/${encodeURIComponent(room)}?embed=1${identityFragment(script.dataset)}`, title: strings.frame(look.name), allow: 'microphone; camera; autoplay; clipboard-write; display-capture' });
       frame.addEventListener('load', () => tellFrame(!panel.hidden));
       panel.append(frame);
     }

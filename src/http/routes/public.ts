@@ -14,6 +14,7 @@ import { departmentsForVisitors } from '../../db/repos/departments.js';
 import { repoPath } from '../../paths.js';
 import { widgetRoutes } from './widget.js';
 import { ratingRoutes } from './ratings.js';
+import { roomSecretRoutes } from './room-secret.js';
 
 const SLUG = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
 const PUBLIC_DIR = repoPath('dist', 'public');
@@ -23,6 +24,7 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
   // The customer side's other entry points, registered here so app.ts lists one customer module.
   widgetRoutes(app);
   ratingRoutes(app, s);
+  roomSecretRoutes(app, s);
 
   app.get<{ Params: { slug: string } }>('/api/v1/rooms/:slug/public', {
     config: PUBLIC,

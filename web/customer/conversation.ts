@@ -12,6 +12,7 @@ import { groupchat, joinPresence, type ChatState, type HistoryRequest } from './
 import { strings } from './strings.js';
 import { TypingNotifier, TypingWatcher } from './typing.js';
 import { randomId } from './dom.js';
+import { loadPending, savePending } from './session.js';
 
 const HISTORY_MAX = 100;
 /** Typing preview: one update at most this often. */
@@ -78,6 +79,8 @@ export class Conversation {
   private readonly typingOut = new TypingNotifier((state) => this.sendState(state));
   private readonly typingIn: TypingWatcher;
   private readonly alerts = new Alerts();
+  /** Messages pending when the page was reloaded: sent again after the history, unless it shows them. */
+  private readonly restored = new Map<string, string>();
   /** Agents' pictures by nick, from the conversation's agents list. */
   private readonly avatars = new Map<string, string | null>();
   /** The agent who last left, for telling a transfer from a join. */
@@ -115,7 +118,9 @@ export class Conversation {
       delivered: (line) => this.view.setPending(line, false),
       failed: (line, retry) => this.view.setFailed(line, retry),
       retrying: (line) => this.view.setPending(line, true),
+      persist: (pending) => savePending(o.ticket.id, [...pending, ...[...this.restored].map(([id, body]) => ({ id, body }))]),
     });
+    for (const p of loadPending(o.ticket.id)) this.restored.set(p.id, p.body);
     this.conn = connect(o.ticket, {
       online: () => this.beginJoin(),
       down: () => { this.typingIn.clear(); this.typingOut.reset(); this.updateStatus(); },
@@ -258,6 +263,7 @@ export class Conversation {
     if (ev.nick === undefined) return this.view.addNotice(ev.body);
     const mine = this.ownNicks.has(ev.nick);
     if (mine && this.outbox.delivered(ev.originId)) return;
+    if (mine && ev.originId !== undefined && this.restored.delete(ev.originId)) savePending(this.o.ticket.id, [...this.restored].map(([id, body]) => ({ id, body })));
     this.view.addLine({
       mine, nick: mine ? strings.you : ev.nick, body: ev.body, time, label: this.o.agentLabel,
       avatarUrl: this.avatars.get(ev.nick), responses: ev.stamp ? undefined : ev.responses,
@@ -280,7 +286,12 @@ export class Conversation {
 
   private historyDone(): void {
     clearTimeout(this.historyTimer);
-    if (this.phase === 'joined') this.outbox.flush();
+    if (this.phase !== 'joined') return;
+    // What the history did not show never reached the room: send it now, under its old id.
+    const again = [...this.restored];
+    this.restored.clear();
+    for (const [id, body] of again) this.outbox.queue(body, id);
+    this.outbox.flush();
   }
 
   /** Who answers, with their pictures (the lines that follow show them). */

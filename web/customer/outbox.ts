@@ -19,6 +19,8 @@ export interface OutboxPorts {
   failed(line: HTMLLIElement, retry: () => void): void;
   /** The customer asked to try a failed message again: pending once more. */
   retrying(line: HTMLLIElement): void;
+  /** What is still undelivered, after every change (kept across a reload of the page). */
+  persist?(pending: Array<{ id: string; body: string }>): void;
 }
 
 interface Pending { id: string; body: string; line: HTMLLIElement; since: number; timer?: ReturnType<typeof setTimeout>; failed: boolean }
@@ -30,10 +32,20 @@ export class Outbox {
 
   /** Queues a new message and sends it if we can; returns its origin-id. */
   add(body: string): string {
-    const id = randomId();
-    this.pending.set(id, { id, body, line: this.ports.show(body), since: this.now(), failed: false });
+    const id = this.queue(body);
     this.trySend(id);
     return id;
+  }
+
+  /** Queues without sending (the next flush() sends it); `id`: one kept from before a reload. */
+  queue(body: string, id = randomId()): string {
+    this.pending.set(id, { id, body, line: this.ports.show(body), since: this.now(), failed: false });
+    this.save();
+    return id;
+  }
+
+  private save(): void {
+    this.ports.persist?.([...this.pending.values()].map((p) => ({ id: p.id, body: p.body })));
   }
 
   /** The room reflected a message with this origin-id: true if it was ours and pending. */
@@ -42,6 +54,7 @@ export class Outbox {
     if (!p) return false;
     clearTimeout(p.timer);
     this.pending.delete(p.id);
+    this.save();
     this.ports.delivered(p.line);
     return true;
   }
@@ -69,6 +82,7 @@ export class Outbox {
   dispose(): void {
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
+    this.save();
   }
 
   private retry(id: string): void {

@@ -1,5 +1,6 @@
 // The public REST API the page talks to (same origin).
 
+import type { UploadPolicy } from './upload.js';
 import type { FieldType, FormField as StoredField, Theme } from '../../src/core/room-settings.js';
 
 export type { FieldType, Theme };
@@ -19,6 +20,8 @@ export interface RoomPublic {
   interactions: { leaveEmail: boolean; addAlert: boolean };
   hideTypingPreview: boolean;
   companyName: string | null;
+  /** Files in the chat (XEP-0363), when the server offers them. */
+  upload: UploadPolicy | null;
   /** Departments the visitor may choose (empty: no choice). */
   departments: Array<{ id: string; name: string }>;
 }
@@ -68,8 +71,16 @@ function asRoom(r: Partial<RoomPublic>): RoomPublic {
     interactions: { leaveEmail: r.interactions?.leaveEmail === true, addAlert: r.interactions?.addAlert === true },
     hideTypingPreview: r.hideTypingPreview === true,
     companyName: typeof r.companyName === 'string' ? r.companyName : null,
+    upload: asUpload(r.upload),
     departments: (Array.isArray(r.departments) ? r.departments : []).filter((d) => typeof d?.id === 'string' && typeof d.name === 'string'),
   };
+}
+
+function asUpload(u: unknown): UploadPolicy | null {
+  const v = u as Partial<UploadPolicy> | null | undefined;
+  if (!v || typeof v.service !== 'string' || !v.service) return null;
+  const n = (x: unknown, d: number) => (typeof x === 'number' && x > 0 ? x : d);
+  return { service: v.service, maxFiles: n(v.maxFiles, 5), maxBytes: n(v.maxBytes, 10 * 1024 * 1024), accept: Array.isArray(v.accept) ? v.accept.filter((a) => typeof a === 'string') : [] };
 }
 
 /** `identity`: a verified identity the company's site signed, sent along for the server to check. */

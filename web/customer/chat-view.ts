@@ -3,6 +3,8 @@
 import { h, linkify } from './dom.js';
 import { avatar, quickButtons, retire } from './chat-extras.js';
 import type { QuickResponse } from './read.js';
+import { AttachTray } from './attach.js';
+import { fileName, isImage, type UploadPolicy } from './upload.js';
 import { strings } from './strings.js';
 
 export interface ChatViewHandlers {
@@ -11,6 +13,8 @@ export interface ChatViewHandlers {
   input(text: string): void;
   end(): void;
   restart(): void;
+  /** Files in the chat, when the room has an upload service. */
+  files?: { policy: UploadPolicy; send(files: File[]): void };
 }
 
 export interface LineOptions {
@@ -25,6 +29,8 @@ export interface LineOptions {
   avatarUrl?: string | null;
   /** XEP-0439 quick responses offered with the line. */
   responses?: QuickResponse[];
+  /** The body is an uploaded file's URL: show the file. */
+  file?: boolean;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -42,14 +48,17 @@ export class ChatView {
   private readonly tools = h('div', { class: 'tools' });
   /** What shows under the compose box: transcript request, rating. */
   private readonly panels = h('div', { class: 'panels' });
+  private readonly tray?: AttachTray;
 
   constructor(private readonly handlers: ChatViewHandlers) {
+    if (handlers.files) this.tray = new AttachTray(handlers.files.policy);
     this.composeForm = h('form', { class: 'compose', autocomplete: 'off' },
       h('label', { for: 'compose', class: 'visually-hidden' }, strings.composeLabel),
-      this.compose, this.sendButton);
+      this.tray?.input, this.tray?.button, this.compose, this.sendButton);
     this.root = h('section', { id: 'chat', class: 'chat' },
       h('div', { class: 'chat-bar' }, this.status, this.tools, this.endButton),
-      this.log, this.typing, this.composeForm, this.panels);
+      this.log, this.typing, this.tray?.tray, this.tray?.error, this.composeForm, this.panels);
+    if (this.tray) this.compose.addEventListener('paste', (e) => this.tray!.onPaste(e));
 
     this.composeForm.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
     // Enter sends, Shift+Enter is a newline; never while an IME is composing.
@@ -82,7 +91,7 @@ export class ChatView {
         h('span', { class: 'nick' }, o.nick),
         !o.mine && o.label && h('span', { class: 'role' }, o.label),
         h('time', { datetime: o.time.toISOString() }, timeFormat.format(o.time))),
-      h('div', { class: 'body' }, linkify(o.body)));
+      h('div', { class: 'body' }, o.file ? fileBody(o.body) : linkify(o.body)));
     if (!o.mine && o.responses?.length && !this.compose.disabled) {
       li.append(quickButtons(o.responses, (value) => { this.retireResponses(); this.handlers.send(value); return true; }));
     }
@@ -132,11 +141,13 @@ export class ChatView {
 
   private submit(): void {
     const text = this.compose.value.trim();
-    if (!text || this.compose.disabled) return;
+    if ((!text && !this.tray?.count) || this.compose.disabled) return;
     this.compose.value = '';
     this.autoGrow();
     this.retireResponses();
-    this.handlers.send(text);
+    if (text) this.handlers.send(text);
+    const files = this.tray?.take() ?? [];
+    if (files.length) this.handlers.files?.send(files);
     this.compose.focus();
   }
 
@@ -145,10 +156,26 @@ export class ChatView {
     this.compose.style.height = `${Math.min(this.compose.scrollHeight, 160)}px`;
   }
 
+  /** A line that stands for a file being uploaded; remove it when the upload ends. */
+  addUploading(name: string): HTMLLIElement {
+    const li = h('li', { class: 'msg customer pending uploading' }, h('div', { class: 'body' }, strings.uploading(name)));
+    this.append(li);
+    return li;
+  }
+
   /** Appends, keeping the newest line in view unless the customer scrolled up to read. */
   private append(li: HTMLLIElement): void {
     const atBottom = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 48;
     this.log.append(li);
     if (atBottom) this.log.scrollTop = this.log.scrollHeight;
   }
+}
+
+/** An uploaded file: its picture for an image, else a link named after it. */
+function fileBody(url: string): HTMLElement {
+  const name = fileName(url);
+  const link = h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'file', download: name });
+  if (isImage(name)) link.append(h('img', { src: url, alt: strings.fileLink(name), class: 'file-image', loading: 'lazy' }));
+  else link.append(strings.fileLink(name));
+  return link;
 }

@@ -13,6 +13,7 @@ import { strings } from './strings.js';
 import { TypingNotifier, TypingWatcher } from './typing.js';
 import { randomId } from './dom.js';
 import { loadPending, savePending } from './session.js';
+import { upload } from './upload.js';
 
 const HISTORY_MAX = 100;
 /** Typing preview: one update at most this often. */
@@ -80,7 +81,7 @@ export class Conversation {
   private readonly typingIn: TypingWatcher;
   private readonly alerts = new Alerts();
   /** Messages pending when the page was reloaded: sent again after the history, unless it shows them. */
-  private readonly restored = new Map<string, string>();
+  private readonly restored = new Map<string, { body: string; oob?: boolean }>();
   /** Agents' pictures by nick, from the conversation's agents list. */
   private readonly avatars = new Map<string, string | null>();
   /** The agent who last left, for telling a transfer from a join. */
@@ -104,6 +105,7 @@ export class Conversation {
       input: (text) => { if (this.canSend()) { this.typingOut.input(text); this.preview(text); } },
       end: () => void this.end(),
       restart: () => o.restart(),
+      files: o.room?.upload ? { policy: o.room.upload, send: (files) => void this.sendFiles(files) } : undefined,
     });
     if (o.room?.welcomeMessage) this.view.setWelcome(o.room.welcomeMessage);
     if (o.fresh) this.view.addNotice(strings.started(new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(new Date())));
@@ -113,14 +115,14 @@ export class Conversation {
     this.typingIn = new TypingWatcher((nicks) => this.view.setTyping(nicks.length ? strings.typing(nicks) : ''));
     this.outbox = new Outbox({
       canSend: () => this.canSend(),
-      send: (id, body) => this.conn.send(groupchat({ roomJid: o.ticket.roomJid, id, body, state: 'active' })),
-      show: (body) => this.view.addLine({ mine: true, nick: strings.you, body, time: new Date(), pending: true }),
+      send: (id, body, oob) => this.conn.send(groupchat({ roomJid: o.ticket.roomJid, id, body, state: 'active', oob })),
+      show: (body, oob) => this.view.addLine({ mine: true, nick: strings.you, body, time: new Date(), pending: true, file: oob }),
       delivered: (line) => this.view.setPending(line, false),
       failed: (line, retry) => this.view.setFailed(line, retry),
       retrying: (line) => this.view.setPending(line, true),
-      persist: (pending) => savePending(o.ticket.id, [...pending, ...[...this.restored].map(([id, body]) => ({ id, body }))]),
+      persist: (pending) => savePending(o.ticket.id, [...pending, ...this.restoredList()]),
     });
-    for (const p of loadPending(o.ticket.id)) this.restored.set(p.id, p.body);
+    for (const p of loadPending(o.ticket.id)) this.restored.set(p.id, { body: p.body, oob: p.oob });
     this.conn = connect(o.ticket, {
       online: () => this.beginJoin(),
       down: () => { this.typingIn.clear(); this.typingOut.reset(); this.updateStatus(); },
@@ -263,9 +265,9 @@ export class Conversation {
     if (ev.nick === undefined) return this.view.addNotice(ev.body);
     const mine = this.ownNicks.has(ev.nick);
     if (mine && this.outbox.delivered(ev.originId)) return;
-    if (mine && ev.originId !== undefined && this.restored.delete(ev.originId)) savePending(this.o.ticket.id, [...this.restored].map(([id, body]) => ({ id, body })));
+    if (mine && ev.originId !== undefined && this.restored.delete(ev.originId)) savePending(this.o.ticket.id, this.restoredList());
     this.view.addLine({
-      mine, nick: mine ? strings.you : ev.nick, body: ev.body, time, label: this.o.agentLabel,
+      mine, nick: mine ? strings.you : ev.nick, body: ev.body, time, label: this.o.agentLabel, file: ev.file,
       avatarUrl: this.avatars.get(ev.nick), responses: ev.stamp ? undefined : ev.responses,
     });
     if (!mine) {
@@ -290,8 +292,30 @@ export class Conversation {
     // What the history did not show never reached the room: send it now, under its old id.
     const again = [...this.restored];
     this.restored.clear();
-    for (const [id, body] of again) this.outbox.queue(body, id);
+    for (const [id, p] of again) this.outbox.queue(p.body, id, p.oob);
     this.outbox.flush();
+  }
+
+  private restoredList(): Array<{ id: string; body: string; oob?: boolean }> {
+    return [...this.restored].map(([id, p]) => ({ id, ...p }));
+  }
+
+  /** Uploads the files one by one (XEP-0363), each then sent as its own message with its URL. */
+  private async sendFiles(files: File[]): Promise<void> {
+    const service = this.o.room?.upload?.service;
+    if (!service) return;
+    for (const file of files) {
+      const line = this.view.addUploading(file.name);
+      try {
+        if (!this.canSend()) throw new Error(strings.fileUploadFailed(file.name));
+        const url = await upload(this.conn, service, file);
+        line.remove();
+        this.outbox.add(url, true);
+      } catch (err) {
+        line.remove();
+        this.view.addNotice(err instanceof Error && err.message ? err.message : strings.fileUploadFailed(file.name), true);
+      }
+    }
   }
 
   /** Who answers, with their pictures (the lines that follow show them). */

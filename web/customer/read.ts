@@ -19,7 +19,9 @@ export type RoomEvent =
   /** A chat line; `nick` is undefined when the room itself speaks (system notice). */
   | { kind: 'message'; nick?: string; body: string; stanzaId?: string; originId?: string; stamp?: Date;
       /** XEP-0439 quick responses the sender offers as buttons. */
-      responses?: QuickResponse[] }
+      responses?: QuickResponse[];
+      /** XEP-0066: the body is a file's URL (an upload), to show as the file. */
+      file?: boolean }
   | { kind: 'chat-state'; nick: string; state: ChatState }
   | { kind: 'message-error'; id?: string; error: StanzaError }
   /** The subject, which the room sends after the history (XEP-0045 §7.2.15). */
@@ -66,6 +68,7 @@ function readMessage(stanza: Element, nick: string | undefined, roomJid: string)
     const responses = quickResponses(stanza);
     return {
       kind: 'message', nick, body, ...(responses.length ? { responses } : {}),
+      ...(isFile(stanza, body) ? { file: true } : {}),
       stanzaId: sid?.attrs.id,
       originId: stanza.getChild('origin-id', NS.sid)?.attrs.id,
       stamp: stamp && !Number.isNaN(stamp.getTime()) ? stamp : undefined,
@@ -82,6 +85,12 @@ function readMessage(stanza: Element, nick: string | undefined, roomJid: string)
 }
 
 const MAX_RESPONSES = 12;
+
+/** XEP-0066 out-of-band data whose URL is the whole body: what clients send for an upload. */
+function isFile(stanza: Element, body: string): boolean {
+  const url = stanza.getChild('x', NS.oob)?.getChildText('url')?.trim();
+  return !!url && url === body.trim() && /^https?:\/\//.test(url);
+}
 
 // XEP-0439 §2: <response value=.. label=../> children; the label defaults to the value.
 function quickResponses(stanza: Element): QuickResponse[] {

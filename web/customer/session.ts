@@ -31,7 +31,7 @@ export function forgetTicket(slug: string): void {
 // restored with their origin-id, which the room's history can confirm.
 const pendingKey = (id: string) => `switchboard:pending:${id}`;
 
-export function loadPending(conversationId: string): Array<{ id: string; body: string }> {
+export function loadPending(conversationId: string): Array<{ id: string; body: string; oob?: boolean }> {
   try {
     const v = JSON.parse(sessionStorage.getItem(pendingKey(conversationId)) ?? '[]') as unknown;
     return Array.isArray(v) ? v.filter((p): p is { id: string; body: string } => typeof p?.id === 'string' && typeof p.body === 'string') : [];
@@ -40,7 +40,7 @@ export function loadPending(conversationId: string): Array<{ id: string; body: s
   }
 }
 
-export function savePending(conversationId: string, pending: Array<{ id: string; body: string }>): void {
+export function savePending(conversationId: string, pending: Array<{ id: string; body: string; oob?: boolean }>): void {
   try {
     if (pending.length) sessionStorage.setItem(pendingKey(conversationId), JSON.stringify(pending));
     else sessionStorage.removeItem(pendingKey(conversationId));

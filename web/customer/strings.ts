@@ -84,6 +84,18 @@ export const strings = {
   started: (time: string) => `You started this conversation at ${time}.`,
   transferred: (nick: string) => `Your conversation was transferred to ${nick}.`,
 
+  // Files
+  attach: 'Attach files',
+  attachmentsLabel: 'Files to send',
+  removeFile: (name: string) => `Remove ${name}`,
+  fileTooMany: (max: number) => `You can send at most ${max} files at a time.`,
+  fileTooBig: (name: string, max: number) => `${name} is too large: the limit is ${sizeText(max)}.`,
+  fileEmpty: (name: string) => `${name} is empty.`,
+  fileWrongType: (name: string, accept: string[]) => `${name} cannot be sent here: only ${accept.join(', ')}.`,
+  fileUploadFailed: (name: string) => `${name} could not be sent. Please try again.`,
+  uploading: (name: string) => `Sending ${name}…`,
+  fileLink: (name: string) => `File: ${name}`,
+
   // Notices
   joined: (nick: string) => `${nick} joined the conversation`,
   left: (nick: string) => `${nick} left the conversation`,
@@ -104,6 +116,12 @@ export const strings = {
     dragHint: 'Drag to move',
   },
 };
+
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} kB`;
+  return `${bytes} bytes`;
+}
 
 function list(items: string[]): string {
   if (items.length <= 1) return items.join('');

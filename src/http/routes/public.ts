@@ -15,6 +15,9 @@ import { repoPath } from '../../paths.js';
 import { widgetRoutes } from './widget.js';
 import { ratingRoutes } from './ratings.js';
 import { roomSecretRoutes } from './room-secret.js';
+import { uploadRoutes } from './uploads.js';
+import { uploadPolicy } from '../../core/upload-policy.js';
+import { UPLOAD_MAX_BYTES, uploadHost } from '../../supervisor/prosody.js';
 
 const SLUG = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
 const PUBLIC_DIR = repoPath('dist', 'public');
@@ -25,6 +28,7 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
   widgetRoutes(app);
   ratingRoutes(app, s);
   roomSecretRoutes(app, s);
+  uploadRoutes(app, s.cfg);
 
   app.get<{ Params: { slug: string } }>('/api/v1/rooms/:slug/public', {
     config: PUBLIC,
@@ -39,7 +43,9 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
     // "open" follows the clock: a cache would show yesterday's answer.
     const departments = (await routingSettings(s.db)).departmentRouting ? await departmentsForVisitors(s.db) : [];
     // The widget reads this from the company's own pages (another origin); it is public anyway.
-    return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send({ ...publicRoom(room, s.clock.now()), departments });
+    return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send({
+      ...publicRoom(room, s.clock.now()), departments, upload: uploadPolicy(room.settings, uploadHost(s.cfg), UPLOAD_MAX_BYTES),
+    });
   });
 
   app.post<{ Params: { slug: string }; Body: ContactInput }>('/api/v1/rooms/:slug/conversations', {

@@ -3,6 +3,7 @@
 //   customer.css          web/customer/customer.css, minified
 //   customer.html         web/customer/customer.html, asset URLs stamped with a content hash
 //   widget.js (+ .map)    web/widget/widget.ts, the pop-up a host page loads (classic script, IIFE)
+//   agent-console.js      web/agent/console.ts, Converse.js settings for /agent
 // Run from the repo root: `node dist/scripts/build-web.js` (part of `npm run build`).
 // The server serves customer.html at /c/:slug (replacing __ROOM_SLUG__) and
 // the rest under /assets/; widget.js at /widget.js.
@@ -67,6 +68,16 @@ async function bundleWidget(): Promise<void> {
   });
 }
 
+/** The agent console's settings script (Converse.js itself is served from its package). */
+async function bundleAgentConsole(): Promise<void> {
+  await build({
+    entryPoints: [join(root, 'web', 'agent', 'console.ts')],
+    outfile: join(outDir, 'agent-console.js'),
+    bundle: true, minify: true, platform: 'browser', format: 'iife', target: TARGETS,
+    tsconfig: join(root, 'web', 'tsconfig.json'), logLevel: 'warning',
+  });
+}
+
 async function bundleStyles(): Promise<void> {
   await build({
     entryPoints: [join(srcDir, 'customer.css')],
@@ -99,7 +110,7 @@ async function main(): Promise<void> {
     throw new Error(`no web/customer/main.ts under ${root}: run this from the repository root`);
   }
   await mkdir(outDir, { recursive: true });
-  await Promise.all([bundleScript(), bundleStyles(), bundleWidget()]);
+  await Promise.all([bundleScript(), bundleStyles(), bundleWidget(), bundleAgentConsole()]);
   await writePage();
   const sizes = await Promise.all(['customer.js', 'customer.css', 'customer.html', 'widget.js'].map(async (f) =>
     `${f} ${((await stat(join(outDir, f))).size / 1024).toFixed(1)} kB`));

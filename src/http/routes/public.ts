@@ -16,6 +16,7 @@ import { widgetRoutes } from './widget.js';
 import { ratingRoutes } from './ratings.js';
 import { roomSecretRoutes } from './room-secret.js';
 import { uploadRoutes } from './uploads.js';
+import { agentConsoleRoutes } from './agent-console.js';
 import { uploadPolicy } from '../../core/upload-policy.js';
 import { UPLOAD_MAX_BYTES, uploadHost } from '../../supervisor/prosody.js';
 
@@ -29,6 +30,7 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
   ratingRoutes(app, s);
   roomSecretRoutes(app, s);
   uploadRoutes(app, s.cfg);
+  agentConsoleRoutes(app, s.cfg);
 
   app.get<{ Params: { slug: string } }>('/api/v1/rooms/:slug/public', {
     config: PUBLIC,

@@ -373,6 +373,7 @@ export class Conversation {
   /** Over for good: say so, stop input, never rejoin. */
   private close(reason?: string): void {
     if (this.phase === 'closed') return;
+    const wasTyping = document.activeElement?.id === 'compose';
     this.phase = 'closed';
     clearTimeout(this.joinTimer);
     clearTimeout(this.historyTimer);
@@ -385,8 +386,11 @@ export class Conversation {
     window.removeEventListener('beforeunload', this.warnBeforeLeaving);
     // Seed 001: the customer may rate the conversation and have its transcript emailed.
     const ticket = this.o.ticket;
-    this.view.addPanel(ratingForm((score, comment) => rate(ticket, { score, ...(comment ? { comment } : {}) })));
+    const rating = ratingForm((score, comment) => rate(ticket, { score, ...(comment ? { comment } : {}) }));
+    this.view.addPanel(rating);
     this.view.addPanel(transcriptForm(this.o.email ?? '', (email) => requestTranscript(ticket, email || undefined)));
+    // Keyboard users were in the compose box, which is gone: take them to the rating.
+    if (wasTyping) rating.querySelector<HTMLInputElement>('input[type="radio"]')?.focus();
     this.updateStatus();
     void this.conn.stop();
     this.o.forget();

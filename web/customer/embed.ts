@@ -12,6 +12,14 @@ if (embedded) {
   });
 }
 
+// Escape inside the chat minimises the widget's panel, as it does on the panel's own bar.
+if (embedded) {
+  document.addEventListener('keydown', (e) => {
+    if (e.key !== 'Escape' || e.defaultPrevented) return;
+    window.parent.postMessage({ source: 'switchboard-page', type: 'close' }, '*');
+  });
+}
+
 /** True when nobody can see the page: a hidden tab, or the widget's panel closed. */
 export function unseen(): boolean {
   return document.hidden || (embedded && !panelOpen);

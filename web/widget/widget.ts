@@ -151,7 +151,9 @@ async function mount(script: HTMLScriptElement): Promise<void> {
   window.addEventListener('message', (e) => {
     if (e.origin !== origin || !frame || e.source !== frame.contentWindow) return;
     const data = e.data as { source?: unknown; type?: unknown } | null;
-    if (data?.source !== 'switchboard-page' || data.type !== 'attention' || !panel.hidden) return;
+    if (data?.source !== 'switchboard-page') return;
+    if (data.type === 'close') { if (!panel.hidden) setOpen(false); return; }
+    if (data.type !== 'attention' || !panel.hidden) return;
     unread += 1;
     badge.textContent = String(unread);
     badge.hidden = false;

@@ -193,6 +193,32 @@ describe('chat panel in Chromium', function () {
     await page.close();
   });
 
+  it('while nobody answers, Add Alert (where the room allows it) records the email; it goes when an agent joins', async () => {
+    const r = await admin.call('POST', '/api/v1/rooms', admin.admin, { slug: 'alerts', settings: { name: 'Alerts', interactions: { leaveEmail: true, addAlert: true } } });
+    expect(r.status, JSON.stringify(r.body)).to.equal(201);
+    const page = await browser.newPage();
+    await startChat(page, 'alerts', 'Wanda Waiting', 'wanda@example.com');
+    await page.waitForSelector('#alert');
+    expect(await page.inputValue('#alert-email')).to.equal('wanda@example.com');
+    await page.click('#alert-send');
+    await page.waitForSelector('#alert .panel-status:has-text("as soon as someone is free")');
+    const conv = (await stack.sb.db.query("SELECT id FROM conversations WHERE customer_name = 'Wanda Waiting'")).rows[0] as { id: string };
+    expect((await stack.sb.db.query('SELECT email FROM conversation_alerts WHERE conversation_id = $1', [conv.id])).rows).to.deep.equal([{ email: 'wanda@example.com' }]);
+    // A room without Add Alert does not offer it.
+    const other = await browser.newPage();
+    await startChat(other, 'care', 'Nina NoAlert', 'nina@example.com');
+    await other.waitForFunction(() => /Waiting|Chatting/.test(document.querySelector('#status')?.textContent ?? ''));
+    expect(await other.$('#alert')).to.equal(null);
+    await other.close();
+
+    const agent = await onlineAgent(stack, 'Ada');
+    await untilAvailable(stack, agent.jid);
+    const inv = await agent.client.waitFor((el) => isInvite()(el) && (el.getChildText('body') ?? '').includes('Wanda Waiting'), 20_000, 'offer');
+    await agent.client.send(joinPresence(inv.attrs.from!, agent.nick, inv.getChild('x', 'jabber:x:conference')?.attrs.password));
+    await page.waitForSelector('#alert', { state: 'detached' });
+    await page.close();
+  });
+
   it('the rating API: the customer token, a score from 1 to 5, a bounded comment', async () => {
     const res = await fetch(`${stack.cfg.publicUrl}/api/v1/rooms/care/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Rita', message: 'hi' }) });
     const started = await res.json() as { id: string; customerToken: string };

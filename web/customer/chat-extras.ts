@@ -63,21 +63,32 @@ function bell(muted: boolean): SVGSVGElement {
   return svg;
 }
 
+/** While waiting (seed 000's Add Alert): email me when an agent is free. */
+export function alertForm(email: string, send: (email: string) => Promise<void>): HTMLElement {
+  return emailForm({ id: 'alert', title: strings.alertTitle, button: strings.alertSend, done: strings.alertSet, failed: strings.alertFailed }, email, send);
+}
+
 /** "Email me the transcript": an address (prefilled with the form's) and a button. */
 export function transcriptForm(email: string, send: (email: string) => Promise<void>): HTMLElement {
-  const input = h('input', { type: 'email', id: 'transcript-email', name: 'transcript-email', autocomplete: 'email', value: email, placeholder: strings.transcriptEmail });
-  const button = h('button', { type: 'submit', id: 'transcript-send', class: 'secondary' }, strings.transcriptSend);
+  return emailForm({ id: 'transcript', title: strings.transcriptTitle, button: strings.transcriptSend, done: strings.transcriptSent, failed: strings.transcriptFailed }, email, send);
+}
+
+interface EmailFormTexts { id: string; title: string; button: string; done(email: string): string; failed: string }
+
+function emailForm(t: EmailFormTexts, email: string, send: (email: string) => Promise<void>): HTMLElement {
+  const input = h('input', { type: 'email', id: `${t.id}-email`, name: `${t.id}-email`, autocomplete: 'email', value: email, placeholder: strings.transcriptEmail });
+  const button = h('button', { type: 'submit', id: `${t.id}-send`, class: 'secondary' }, t.button);
   const status = h('p', { class: 'panel-status', role: 'status' });
-  const form = h('form', { class: 'panel transcript', id: 'transcript', 'aria-label': strings.transcriptTitle },
-    h('h2', {}, strings.transcriptTitle),
+  const form = h('form', { class: `panel ${t.id}`, id: t.id, 'aria-label': t.title },
+    h('h2', {}, t.title),
     h('div', { class: 'inline' }, h('label', { for: input.id, class: 'visually-hidden' }, strings.transcriptEmail), input, button), status);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     const to = input.value.trim();
     button.disabled = true;
     status.textContent = '';
-    send(to).then(() => { status.textContent = strings.transcriptSent(to); },
-      () => { status.textContent = strings.transcriptFailed; button.disabled = false; });
+    send(to).then(() => { status.textContent = t.done(to); },
+      () => { status.textContent = t.failed; button.disabled = false; });
   });
   return form;
 }

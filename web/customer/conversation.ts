@@ -1,9 +1,9 @@
 // One conversation, from joining its MUC room to its end: reads room events,
 // drives the chat view, sends the customer's messages and chat states.
 import type { Element } from '@xmpp/client';
-import { agentsOf, endConversation, rate, requestTranscript, type ConversationTicket, type RoomPublic } from './api.js';
+import { addAlert, agentsOf, endConversation, rate, requestTranscript, type ConversationTicket, type RoomPublic } from './api.js';
 import { Alerts } from './alerts.js';
-import { muteButton, ratingForm, transcriptForm } from './chat-extras.js';
+import { alertForm, muteButton, ratingForm, transcriptForm } from './chat-extras.js';
 import { ChatView } from './chat-view.js';
 import { connect, type Connection } from './connect.js';
 import { Outbox } from './outbox.js';
@@ -80,6 +80,8 @@ export class Conversation {
   private readonly typingOut = new TypingNotifier((state) => this.sendState(state));
   private readonly typingIn: TypingWatcher;
   private readonly alerts = new Alerts();
+  /** The Add Alert offer while nobody has answered yet (when the room allows it). */
+  private alertPanel?: HTMLElement;
   /** Messages pending when the page was reloaded: sent again after the history, unless it shows them. */
   private readonly restored = new Map<string, { body: string; oob?: boolean }>();
   /** Agents' pictures by nick, from the conversation's agents list. */
@@ -398,7 +400,23 @@ export class Conversation {
 
   private updateStatus(): void {
     this.view.setStatus(this.statusText());
+    this.offerAlert();
   }
+
+  /** Seed 000: while waiting for an agent, the customer may ask to be emailed when one is free. */
+  private offerAlert(): void {
+    const waiting = this.phase === 'joined' && this.occupants.size === 0 && !this.everAnswered;
+    if (waiting && !this.alertPanel && this.o.room?.interactions.addAlert) {
+      const ticket = this.o.ticket;
+      this.alertPanel = alertForm(this.o.email ?? '', (email) => addAlert(ticket, email || undefined));
+      this.view.addPanel(this.alertPanel);
+    } else if (!waiting && this.alertPanel && this.phase !== 'joining') {
+      this.alertPanel.remove();
+    }
+    if (this.occupants.size) this.everAnswered = true;
+  }
+
+  private everAnswered = false;
 
   private statusText(): string {
     if (this.phase === 'closed') return strings.statusEnded;

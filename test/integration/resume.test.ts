@@ -110,4 +110,39 @@ describe('customer page: reload and network drop resume the conversation', funct
     expect(errors, errors.join('\n')).to.deep.equal([]);
     await page.close();
   });
+
+  it('a customer whose clock is ten minutes fast still gets what was said while the connection was down', async () => {
+    const agent = await onlineAgent(stack, 'Tempo');
+    await untilAvailable(stack, agent.jid);
+    const page = await browser.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await page.addInitScript(SOCKETS);
+    await page.addInitScript(() => {
+      const skew = 10 * 60_000;
+      const Real = Date;
+      class Fast extends Real {
+        constructor(...a: unknown[]) { if (a.length === 0) super(Real.now() + skew); else super(...(a as [string])); }
+        static override now() { return Real.now() + skew; }
+      }
+      (window as any).Date = Fast;
+    });
+    await page.goto(`${stack.cfg.publicUrl}/c/general`);
+    await page.fill('input[name="name"]', 'Fast Clock');
+    await page.fill('[name="message"]', 'My watch is fast');
+    await page.click('#start');
+    await page.waitForSelector('#chat', { state: 'visible' });
+    const inv = await agent.client.waitFor((el) => isInvite()(el) && (el.getChildText('body') ?? '').includes('Fast Clock'), 20_000, 'offer');
+    const roomJid = inv.attrs.from!;
+    await agent.client.send(joinPresence(roomJid, agent.nick, inv.getChild('x', 'jabber:x:conference')?.attrs.password));
+    await agent.client.waitFor(isSelfPresence(roomJid));
+    await agent.client.send(groupchat(roomJid, 'live before the drop'));
+    await shown(page, 'live before the drop');
+    await page.evaluate(() => { (window as any).__block = true; for (const ws of (window as any).__sockets) ws.close(); });
+    await page.waitForFunction(() => /Reconnecting/.test(document.querySelector('#status')?.textContent ?? ''));
+    await agent.client.send(groupchat(roomJid, 'said while you were away'));
+    await page.evaluate(() => { (window as any).__block = false; });
+    await shown(page, 'said while you were away');
+    expect(await bodies(page)).to.deep.equal(['My watch is fast', 'live before the drop', 'said while you were away']);
+    await page.close();
+  });
 });

@@ -18,8 +18,11 @@ import { upload } from './upload.js';
 const HISTORY_MAX = 100;
 /** Typing preview: one update at most this often. */
 const PREVIEW_EVERY_MS = 600;
-/** Live lines are stamped by our clock, which may run ahead of the server's; dedupe absorbs the overlap. */
-const SINCE_MARGIN_MS = 60_000;
+/**
+ * A rejoin asks for what came after the newest line the room stamped (its own
+ * clock: ours may be minutes off); stanza-ids drop what we already have.
+ */
+const SINCE_MARGIN_MS = 1_000;
 const JOIN_RETRY_MS = 2_000;
 const JOIN_GIVE_UP_MS = 60_000;
 /** If the room sends no subject after the history (XEP-0045 §7.2.15), stop waiting for it. */
@@ -71,7 +74,8 @@ export class Conversation {
   /** Lines without a stanza-id, by sender and text; `shownBeforeJoin` is its copy when the join began. */
   private readonly seenUnstamped = new Set<string>();
   private shownBeforeJoin = new Set<string>();
-  private lastSeen?: Date;
+  /** The newest time the room itself put on a line (XEP-0203 delay in its history). */
+  private lastStamp?: Date;
   private joinStartedAt = 0;
   private joinTimer?: ReturnType<typeof setTimeout>;
   private historyTimer?: ReturnType<typeof setTimeout>;
@@ -156,8 +160,8 @@ export class Conversation {
   private sendJoin(): void {
     clearTimeout(this.joinTimer);
     const { roomJid, password } = this.o.ticket;
-    const history: HistoryRequest = this.lastSeen && this.everJoined
-      ? { since: new Date(this.lastSeen.getTime() - SINCE_MARGIN_MS) }
+    const history: HistoryRequest = this.lastStamp && this.everJoined
+      ? { since: new Date(this.lastStamp.getTime() - SINCE_MARGIN_MS) }
       : { maxstanzas: HISTORY_MAX };
     this.conn.send(joinPresence({ roomJid, nick: this.nick, password, history })).catch(() => {});
   }
@@ -252,6 +256,7 @@ export class Conversation {
   }
 
   private onMessage(ev: Extract<RoomEvent, { kind: 'message' }>): void {
+    if (ev.stamp && (!this.lastStamp || ev.stamp > this.lastStamp)) this.lastStamp = ev.stamp;
     // XEP-0359: the room's stanza-id makes history after a rejoin safe to replay.
     if (ev.stanzaId !== undefined) {
       if (this.seenIds.has(ev.stanzaId)) return;
@@ -262,7 +267,6 @@ export class Conversation {
       this.seenUnstamped.add(key);
     }
     const time = ev.stamp ?? new Date();
-    if (!this.lastSeen || time > this.lastSeen) this.lastSeen = time;
 
     if (ev.nick === undefined) return this.view.addNotice(ev.body);
     const mine = this.ownNicks.has(ev.nick);

@@ -46,6 +46,7 @@ export const EXPECTED: Record<string, Level> = {
   'POST /api/v1/conversations/:id/transcript': 'customer',
   'POST /api/v1/conversations/:id/rating': 'customer',
   'GET /api/v1/conversations/:id/agents': 'customer',
+  'GET /api/v1/conversations/:id/queue': 'customer',
   'GET /api/v1/rooms/:slug/secret': 'admin',
   'POST /api/v1/rooms/:slug/secret': 'admin',
   'GET /api/v1/emails': 'admin',

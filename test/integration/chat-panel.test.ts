@@ -11,7 +11,7 @@ import { repoPath } from '../../src/paths.js';
 import { launchChromium } from '../support/browser.js';
 import { adminApi, type AdminApi } from '../support/admin-api.js';
 import { apiClient, signIn } from '../support/api.js';
-import { onlineAgent, startStack, untilAvailable, waitUntil, type Stack } from '../support/stack.js';
+import { customer, onlineAgent, startStack, untilAvailable, waitUntil, type Stack } from '../support/stack.js';
 import { groupchat, isBody, isInvite, isSelfPresence, joinPresence, NS_CHATSTATES, xml, type TestClient } from '../support/xmpp.js';
 
 const NS_RTT = 'urn:xmpp:rtt:0';
@@ -216,6 +216,25 @@ describe('chat panel in Chromium', function () {
     const inv = await agent.client.waitFor((el) => isInvite()(el) && (el.getChildText('body') ?? '').includes('Wanda Waiting'), 20_000, 'offer');
     await agent.client.send(joinPresence(inv.attrs.from!, agent.nick, inv.getChild('x', 'jabber:x:conference')?.attrs.password));
     await page.waitForSelector('#alert', { state: 'detached' });
+    await page.close();
+  });
+
+  it('while waiting, the page shows the place in the room\'s queue and an estimated wait, kept up to date', async () => {
+    expect((await admin.call('POST', '/api/v1/rooms', admin.admin, { slug: 'line', settings: { name: 'Line' } })).status).to.equal(201);
+    // History: one chat of this room was answered two minutes after it arrived.
+    const past = await customer(stack, { name: 'Past Customer', message: 'old' }, 'line');
+    await stack.sb.db.query("UPDATE conversations SET status = 'closed', accepted_at = created_at + interval '120 seconds', closed_at = now() WHERE id = $1", [past.id]);
+    const ahead = await customer(stack, { name: 'Ahead Customer', message: 'first in line' }, 'line');
+    const page = await browser.newPage();
+    await startChat(page, 'line', 'Queued Quincy', 'quincy@example.com');
+    await page.waitForFunction(() => (document.querySelector('#status')?.textContent ?? '').includes('You are number 2 in the queue (about 4 minutes).'), undefined, { timeout: 30_000 });
+    expect(await page.textContent('#status')).to.match(/^Waiting for an agent…/);
+    // The one ahead is served: next in line.
+    await stack.sb.db.query("UPDATE conversations SET status = 'closed', closed_at = now() WHERE id = $1", [ahead.id]);
+    await page.waitForFunction(() => (document.querySelector('#status')?.textContent ?? '').includes('You are next in the queue (about 2 minutes).'), undefined, { timeout: 30_000 });
+    // Another conversation's token tells nothing.
+    const mine = (await stack.sb.db.query("SELECT id FROM conversations WHERE customer_name = 'Queued Quincy'")).rows[0].id;
+    expect((await fetch(`${stack.cfg.publicUrl}/api/v1/conversations/${mine}/queue`, { headers: { authorization: `Bearer ${ahead.customerToken}` } })).status).to.equal(404);
     await page.close();
   });
 

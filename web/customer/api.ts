@@ -127,6 +127,12 @@ export async function agentsOf(ticket: ConversationTicket): Promise<Array<{ nick
   return ((await res.json()) as { agents: Array<{ nick: string; avatarUrl: string | null }> }).agents;
 }
 
+export async function queueOf(ticket: ConversationTicket): Promise<{ position: number | null; estimatedWaitSeconds: number | null }> {
+  const res = await fetch(`/api/v1/conversations/${encodeURIComponent(ticket.id)}/queue`, { headers: { Authorization: `Bearer ${ticket.customerToken}`, Accept: 'application/json' } });
+  if (!res.ok) throw await toError(res);
+  return await res.json() as { position: number | null; estimatedWaitSeconds: number | null };
+}
+
 export async function endConversation(ticket: ConversationTicket): Promise<void> {
   const res = await fetch(`/api/v1/conversations/${encodeURIComponent(ticket.id)}/end`, {
     method: 'POST', headers: { Authorization: `Bearer ${ticket.customerToken}` },

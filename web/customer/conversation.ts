@@ -1,7 +1,7 @@
 // One conversation, from joining its MUC room to its end: reads room events,
 // drives the chat view, sends the customer's messages and chat states.
 import type { Element } from '@xmpp/client';
-import { addAlert, agentsOf, endConversation, rate, requestTranscript, type ConversationTicket, type RoomPublic } from './api.js';
+import { addAlert, agentsOf, endConversation, queueOf, rate, requestTranscript, type ConversationTicket, type RoomPublic } from './api.js';
 import { Alerts } from './alerts.js';
 import { alertForm, muteButton, ratingForm, transcriptForm } from './chat-extras.js';
 import { ChatView } from './chat-view.js';
@@ -16,6 +16,8 @@ import { loadPending, savePending } from './session.js';
 import { upload } from './upload.js';
 
 const HISTORY_MAX = 100;
+/** While waiting, the place in the queue is asked again this often. */
+const QUEUE_POLL_MS = 10_000;
 /** Typing preview: one update at most this often. */
 const PREVIEW_EVERY_MS = 600;
 /**
@@ -418,14 +420,37 @@ export class Conversation {
       this.alertPanel.remove();
     }
     if (this.occupants.size) this.everAnswered = true;
+    this.followQueue(waiting);
   }
 
   private everAnswered = false;
+  private queue?: { position: number | null; estimatedWaitSeconds: number | null };
+  private queueTimer?: ReturnType<typeof setTimeout>;
+
+  /** While waiting: where we stand in the queue, asked now and every QUEUE_POLL_MS. */
+  private followQueue(waiting: boolean): void {
+    if (!waiting) {
+      clearTimeout(this.queueTimer);
+      this.queueTimer = undefined;
+      this.queue = undefined;
+      return;
+    }
+    if (this.queueTimer) return;
+    const ask = async () => {
+      try { this.queue = await queueOf(this.o.ticket); } catch { this.queue = undefined; }
+      if (!this.queueTimer) return; // no longer waiting meanwhile
+      this.view.setStatus(this.statusText());
+      this.queueTimer = setTimeout(() => void ask(), QUEUE_POLL_MS);
+    };
+    this.queueTimer = setTimeout(() => void ask(), 0);
+  }
 
   private statusText(): string {
     if (this.phase === 'closed') return strings.statusEnded;
     if (this.phase === 'failed') return strings.statusFailed;
     if (this.phase === 'joining' || !this.conn.online) return this.everJoined ? strings.statusReconnecting : strings.statusConnecting;
-    return this.occupants.size ? strings.statusChatting([...this.occupants]) : strings.statusWaiting;
+    if (this.occupants.size) return strings.statusChatting([...this.occupants]);
+    const place = this.queue?.position;
+    return place ? `${strings.statusWaiting} ${strings.queuePlace(place, this.queue?.estimatedWaitSeconds ?? null)}` : strings.statusWaiting;
   }
 }

@@ -56,6 +56,8 @@ export const strings = {
   // Status line
   statusConnecting: 'Connecting…',
   statusWaiting: 'Waiting for an agent…',
+  queuePlace: (position: number, seconds: number | null) =>
+    `${position === 1 ? 'You are next in the queue' : `You are number ${position} in the queue`}${seconds ? ` (about ${waitText(seconds)})` : ''}.`,
   statusChatting: (nicks: string[]) => `Chatting with ${list(nicks)}`,
   statusReconnecting: 'Reconnecting…',
   statusEnded: 'Conversation ended',
@@ -120,6 +122,12 @@ export const strings = {
     dragHint: 'Drag to move',
   },
 };
+
+function waitText(seconds: number): string {
+  if (seconds < 90) return 'a minute';
+  const minutes = Math.round(seconds / 60);
+  return minutes < 90 ? `${minutes} minutes` : `${Math.round(minutes / 60)} hours`;
+}
 
 function sizeText(bytes: number): string {
   if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;

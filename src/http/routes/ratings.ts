@@ -1,13 +1,13 @@
 // What a customer does about their own conversation besides chatting (issue 6):
 // rate it at the end (1-5 and a comment; only administrators read ratings, in
-// the conversation view), and see who is answering (nick and avatar). Both
-// take the conversation's customer token as the bearer.
+// the conversation view), see who is answering (nick and avatar) and, while
+// waiting, their place in the queue. All take the customer token as the bearer.
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError, invalid } from '../../core/errors.js';
 import { sha256 } from '../../app/secrets.js';
 import { unstorable } from '../../core/room-validate.js';
 import { conversationById, customerTokenMatches, type Conversation } from '../../db/repos/conversations.js';
-import { agentsInRoom, saveRating } from '../../db/repos/ratings.js';
+import { agentsInRoom, queueStanding, saveRating } from '../../db/repos/ratings.js';
 import type { Services } from '../app.js';
 import { bearer, PUBLIC } from '../access.js';
 import { ERRORS, UUID_PARAM } from '../lists.js';
@@ -62,5 +62,23 @@ export function ratingRoutes(app: FastifyInstance, s: Services): void {
   }, async (req, reply) => {
     const conv = await customersOwn(s, req, req.params.id);
     return reply.header('cache-control', 'no-store').send({ agents: await agentsInRoom(s.db, conv.mucNode) });
+  });
+
+  app.get<{ Params: { id: string } }>('/api/v1/conversations/:id/queue', {
+    config: PUBLIC,
+    schema: {
+      tags: ['customer'], summary: 'While waiting: place in the room\'s queue (1 = next) and an estimated wait (customer token); position null once answered',
+      params: UUID_PARAM,
+      response: {
+        200: { type: 'object', properties: { position: { type: ['integer', 'null'] }, estimatedWaitSeconds: { type: ['integer', 'null'] } } },
+        ...ERRORS,
+      },
+    },
+  }, async (req, reply) => {
+    const conv = await customersOwn(s, req, req.params.id);
+    const { position, medianWaitSeconds } = await queueStanding(s.db, conv.id);
+    // The room's recent median wait for each place ahead and our own: rough, and said so on the page.
+    const estimatedWaitSeconds = position !== null && medianWaitSeconds !== null ? medianWaitSeconds * position : null;
+    return reply.header('cache-control', 'no-store').send({ position, estimatedWaitSeconds });
   });
 }

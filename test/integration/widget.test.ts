@@ -117,6 +117,51 @@ describe('pop-up widget on a page of another origin', function () {
     await page.close();
   });
 
+  it('a chat going on follows the visitor to another page of the site: reconnected at once, unread counted, the same conversation', async () => {
+    const agent = await onlineAgent(stack, 'Nadia');
+    await untilAvailable(stack, agent.jid);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${hostUrl}/?room=general`);
+    await launcher(page).click();
+    const frame = page.frameLocator('#switchboard-widget >> css=iframe');
+    await frame.locator('input[name="name"]').fill('Page Hopper');
+    await frame.locator('[name="message"]').fill('Looking at shoes');
+    await frame.locator('#start').click();
+    const inv = await agent.client.waitFor((el) => isInvite()(el) && (el.getChildText('body') ?? '').includes('Page Hopper'), 20_000, 'offer');
+    const roomJid = inv.attrs.from!;
+    await agent.client.send(joinPresence(roomJid, agent.nick, inv.getChild('x', 'jabber:x:conference')?.attrs.password));
+    await agent.client.waitFor(isSelfPresence(roomJid));
+    await agent.client.send(groupchat(roomJid, 'Which size?'));
+    await frame.locator('#log li.msg.agent .body', { hasText: 'Which size?' }).waitFor();
+    await page.locator('#switchboard-widget >> css=button.close').click();
+
+    // Another page of the site: the panel stays closed, but the chat is connected without a click.
+    await page.goto(`${hostUrl}/?room=general&page=2`);
+    await page.locator('#switchboard-widget >> css=iframe').waitFor({ state: 'attached' });
+    expect(await panel(page).isVisible()).to.equal(false);
+    await frame.locator('#chat').waitFor({ state: 'attached' });
+    await frame.locator('#status', { hasText: agent.nick }).waitFor({ state: 'attached' });
+    await agent.client.send(groupchat(roomJid, 'We have 42 in stock'));
+    await page.locator('#switchboard-widget >> css=.badge', { hasText: '1' }).waitFor();
+    await launcher(page).click();
+    await frame.locator('#log li.msg.agent .body', { hasText: 'We have 42 in stock' }).waitFor();
+    const bodies = await frame.locator('#log li.msg .body').allTextContents();
+    expect(bodies).to.deep.equal(['Looking at shoes', 'Which size?', 'We have 42 in stock']);
+
+    // Open when leaving a page: open on the next one too.
+    await page.goto(`${hostUrl}/?room=general&page=3`);
+    await panel(page).waitFor({ state: 'visible' });
+    await frame.locator('#log li.msg.agent .body', { hasText: 'We have 42 in stock' }).waitFor();
+    // Ended: the next page does not reconnect.
+    await frame.locator('#end').click();
+    await frame.locator('#status', { hasText: /ended/i }).waitFor();
+    await page.goto(`${hostUrl}/?room=general&page=4`);
+    await launcher(page).waitFor();
+    expect(await page.locator('#switchboard-widget >> css=iframe').count()).to.equal(0);
+    await page.close();
+  });
+
   it('follows the room\'s position, size and colour, and drags within the window on a desktop', async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 800 } });
     await page.goto(`${hostUrl}/?room=shop`);

@@ -30,3 +30,8 @@ export function tellWidget(): void {
   // The count carries nothing private, and the host page's origin is not known here.
   if (embedded && !panelOpen) window.parent.postMessage({ source: 'switchboard-page', type: 'attention' }, '*');
 }
+
+/** A conversation started or ended: the widget keeps it going across the host site's pages. */
+export function tellWidgetChat(active: boolean): void {
+  if (embedded) window.parent.postMessage({ source: 'switchboard-page', type: 'chat', active }, '*');
+}

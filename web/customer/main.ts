@@ -3,7 +3,7 @@
 import { ApiError, createConversation, getRoom, leaveNote, type ConversationTicket, type RoomPublic, type Theme } from './api.js';
 import { Conversation } from './conversation.js';
 import { h } from './dom.js';
-import { tellWidget } from './embed.js';
+import { tellWidget, tellWidgetChat } from './embed.js';
 import { takeIdentity, type SignedIdentity } from './identity.js';
 import { FormView } from './form-view.js';
 import { forgetTicket, loadTicket, saveTicket } from './session.js';
@@ -66,12 +66,13 @@ function showForm(slug: string, room: RoomPublic, identity?: SignedIdentity): vo
 }
 
 function showChat(slug: string, room: RoomPublic, ticket: ConversationTicket, extra: { fresh?: boolean; email?: string } = {}): void {
+  tellWidgetChat(true);
   const conversation = new Conversation({
     ticket,
     agentLabel: room.agentLabel,
     room,
     ...extra,
-    forget: () => forgetTicket(slug),
+    forget: () => { forgetTicket(slug); tellWidgetChat(false); },
     restart: () => showForm(slug, room, takeIdentity(slug)),
     attention: () => {
       tellWidget();

@@ -122,24 +122,47 @@ async function mount(script: HTMLScriptElement): Promise<void> {
   let unread = 0;
   const tellFrame = (open: boolean) => frame?.contentWindow?.postMessage({ source: 'switchboard-widget', type: 'panel', open }, origin);
 
-  function setOpen(open: boolean): void {
+  // Across the host site's pages (same tab): whether a chat is going on and the panel was open.
+  const stateKey = `switchboard-widget:${room}`;
+  const saved = (): { active?: boolean; open?: boolean } => {
+    try { return JSON.parse(sessionStorage.getItem(stateKey) ?? '{}') as { active?: boolean; open?: boolean }; } catch { return {}; }
+  };
+  const save = (change: { active?: boolean; open?: boolean }) => {
+    try { sessionStorage.setItem(stateKey, JSON.stringify({ ...saved(), ...change })); } catch { /* storage blocked: forget */ }
+  };
+
+  function ensureFrame(): void {
+    if (frame) return;
+    frame = el('iframe', { src: `${origin}/c/${encodeURIComponent(room)}?embed=1${identityFragment(script.dataset)}`, title: strings.frame(look.name), allow: 'microphone; camera; autoplay; clipboard-write; display-capture' });
+    frame.addEventListener('load', () => tellFrame(!panel.hidden));
+    panel.append(frame);
+  }
+
+  /** `focus`: false when restoring the panel as a new page of the site loads. */
+  function setOpen(open: boolean, focus = true): void {
     panel.hidden = !open;
     launcher.setAttribute('aria-expanded', String(open));
     launcher.classList.toggle('is-open', open);
-    if (open && !frame) {
-      // Created on first open only: a visitor who never clicks costs no chat page load.
-      frame = el('iframe', { src: `${origin}/c/${encodeURIComponent(room)}?embed=1${identityFragment(script.dataset)}`, title: strings.frame(look.name), allow: 'microphone; camera; autoplay; clipboard-write; display-capture' });
-      frame.addEventListener('load', () => tellFrame(!panel.hidden));
-      panel.append(frame);
-    }
+    // Created on first open only: a visitor who never clicks costs no chat page load.
+    if (open) ensureFrame();
     if (open) {
       unread = 0;
       badge.hidden = true;
-      frame?.focus();
-    } else {
+      launcher.setAttribute('aria-label', strings.open(look.name));
+      if (focus) frame?.focus();
+    } else if (focus) {
       launcher.focus();
     }
+    save({ open });
     tellFrame(open);
+  }
+
+  // A chat going on when the visitor moved to another page: reconnect at once (the badge counts
+  // what the agent says), and reopen the panel if it was open.
+  const before = saved();
+  if (before.active) {
+    if (before.open) setOpen(true, false);
+    else ensureFrame();
   }
 
   launcher.addEventListener('click', () => setOpen(panel.hidden));
@@ -153,6 +176,7 @@ async function mount(script: HTMLScriptElement): Promise<void> {
     const data = e.data as { source?: unknown; type?: unknown } | null;
     if (data?.source !== 'switchboard-page') return;
     if (data.type === 'close') { if (!panel.hidden) setOpen(false); return; }
+    if (data.type === 'chat') { save({ active: (data as { active?: unknown }).active === true }); return; }
     if (data.type !== 'attention' || !panel.hidden) return;
     unread += 1;
     badge.textContent = String(unread);

@@ -219,6 +219,25 @@ describe('chat panel in Chromium', function () {
     await page.close();
   });
 
+  it('while nobody answers, Email (where the room allows it) leaves a note instead and ends the chat', async () => {
+    expect((await admin.call('POST', '/api/v1/rooms', admin.admin, { slug: 'notes', settings: { name: 'Notes', interactions: { leaveEmail: true, addAlert: false } } })).status).to.equal(201);
+    const page = await browser.newPage();
+    page.on('dialog', (d) => void d.accept());
+    await startChat(page, 'notes', 'Nora Note', 'nora@example.com');
+    await page.waitForSelector('#note');
+    expect(await page.inputValue('#note-message')).to.equal('I feel ill');
+    expect(await page.$('#alert')).to.equal(null);
+    await page.fill('#note-message', 'I feel ill. Please call me back tomorrow.');
+    await page.click('#note-send');
+    await page.waitForSelector('#log li.notice.important:has-text("we will answer you by email")');
+    const rows = (await stack.sb.db.query("SELECT channel, status, closed_by, first_message FROM conversations WHERE customer_name = 'Nora Note' ORDER BY created_at")).rows;
+    expect(rows).to.deep.equal([
+      { channel: 'chat', status: 'closed', closed_by: 'customer', first_message: 'I feel ill' },
+      { channel: 'note', status: 'queued', closed_by: null, first_message: 'I feel ill. Please call me back tomorrow.' },
+    ]);
+    await page.close();
+  });
+
   it('while waiting, the page shows the place in the room\'s queue and an estimated wait, kept up to date', async () => {
     expect((await admin.call('POST', '/api/v1/rooms', admin.admin, { slug: 'line', settings: { name: 'Line' } })).status).to.equal(201);
     // History: one chat of this room was answered two minutes after it arrived.

@@ -121,3 +121,28 @@ export function ratingForm(send: (score: number, comment: string) => Promise<voi
   });
   return form;
 }
+
+/** While waiting (seed 000's Email button): leave a message answered by email instead of waiting. */
+export function noteForm(email: string, message: string, send: (email: string, message: string) => Promise<void>): HTMLElement {
+  const mail = h('input', { type: 'email', id: 'note-email', name: 'note-email', autocomplete: 'email', value: email, required: true });
+  const text = h('textarea', { id: 'note-message', name: 'note-message', rows: '3', maxlength: '2000', required: true });
+  text.value = message;
+  const button = h('button', { type: 'submit', id: 'note-send', class: 'secondary' }, strings.noteInsteadSend);
+  const status = h('p', { class: 'panel-status', role: 'status' });
+  const form = h('form', { class: 'panel note', id: 'note', 'aria-label': strings.noteInsteadTitle },
+    h('h2', {}, strings.noteInsteadTitle),
+    h('label', { for: mail.id }, strings.transcriptEmail), mail,
+    h('label', { for: text.id }, strings.noteInsteadMessage), text, button, status);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const to = mail.value.trim(), body = text.value.trim();
+    if (!to || !body) { status.textContent = to ? strings.noteNeedsMessage : strings.noteNeedsEmail; return; }
+    button.disabled = true;
+    status.textContent = '';
+    send(to, body).catch((err: unknown) => {
+      status.textContent = err instanceof Error && err.message ? err.message : strings.startFailed;
+      button.disabled = false;
+    });
+  });
+  return form;
+}

@@ -1,9 +1,9 @@
 // One conversation, from joining its MUC room to its end: reads room events,
 // drives the chat view, sends the customer's messages and chat states.
 import type { Element } from '@xmpp/client';
-import { addAlert, agentsOf, endConversation, queueOf, rate, requestTranscript, type ConversationTicket, type RoomPublic } from './api.js';
+import { addAlert, agentsOf, endConversation, leaveNote, queueOf, rate, requestTranscript, type ContactForm, type ConversationTicket, type RoomPublic } from './api.js';
 import { Alerts } from './alerts.js';
-import { alertForm, muteButton, ratingForm, transcriptForm } from './chat-extras.js';
+import { alertForm, muteButton, noteForm, ratingForm, transcriptForm } from './chat-extras.js';
 import { ChatView } from './chat-view.js';
 import { connect, type Connection } from './connect.js';
 import { Outbox } from './outbox.js';
@@ -50,6 +50,8 @@ export interface ConversationOptions {
   fresh?: boolean;
   /** The email the customer gave, for the transcript. */
   email?: string;
+  /** The contact form as sent (this page load only): a note instead of waiting reuses it. */
+  form?: ContactForm;
   /** The ticket will never work again (conversation over, or refused): forget it. */
   forget(): void;
   /** The customer wants the contact form again. */
@@ -88,6 +90,7 @@ export class Conversation {
   private readonly alerts = new Alerts();
   /** The Add Alert offer while nobody has answered yet (when the room allows it). */
   private alertPanel?: HTMLElement;
+  private notePanel?: HTMLElement;
   /** Messages pending when the page was reloaded: sent again after the history, unless it shows them. */
   private readonly restored = new Map<string, { body: string; oob?: boolean }>();
   /** Agents' pictures by nick, from the conversation's agents list. */
@@ -418,6 +421,18 @@ export class Conversation {
       this.view.addPanel(this.alertPanel);
     } else if (!waiting && this.alertPanel && this.phase !== 'joining') {
       this.alertPanel.remove();
+    }
+    // Seed 000's Email button: leave a message instead (needs the form as sent, so not after a reload).
+    if (waiting && !this.notePanel && this.o.room?.interactions.leaveEmail && this.o.form) {
+      const form = this.o.form;
+      this.notePanel = noteForm(this.o.email ?? '', typeof form.message === 'string' ? form.message : '', async (email, message) => {
+        await leaveNote(this.o.room!.slug, { ...form, email, message });
+        await endConversation(this.o.ticket).catch(() => {});
+        this.close(strings.noteInsteadSent);
+      });
+      this.view.addPanel(this.notePanel);
+    } else if (!waiting && this.notePanel && this.phase !== 'joining') {
+      this.notePanel.remove();
     }
     if (this.occupants.size) this.everAnswered = true;
     this.followQueue(waiting);

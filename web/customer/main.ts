@@ -1,6 +1,6 @@
 // Entry point of the customer page /c/<room-slug>: load the room, then show
 // its contact form, or rejoin the conversation this tab already started.
-import { ApiError, createConversation, getRoom, leaveNote, type ConversationTicket, type RoomPublic, type Theme } from './api.js';
+import { ApiError, createConversation, getRoom, leaveNote, type ContactForm, type ConversationTicket, type RoomPublic, type Theme } from './api.js';
 import { Conversation } from './conversation.js';
 import { h } from './dom.js';
 import { tellWidget, tellWidgetChat } from './embed.js';
@@ -54,7 +54,7 @@ function showForm(slug: string, room: RoomPublic, identity?: SignedIdentity): vo
   const form = new FormView(room, async (values) => {
     const ticket = await createConversation(slug, values, identity);
     saveTicket(slug, ticket);
-    showChat(slug, room, ticket, { fresh: true, email: typeof values.email === 'string' ? values.email : undefined });
+    showChat(slug, room, ticket, { fresh: true, email: typeof values.email === 'string' ? values.email : undefined, form: values });
   }, (values) => leaveNote(slug, values, identity));
   // What the company's site knows already need not be typed again.
   for (const [field, value] of [['name', identity?.name], ['email', identity?.email]] as const) {
@@ -65,7 +65,7 @@ function showForm(slug: string, room: RoomPublic, identity?: SignedIdentity): vo
   form.focus();
 }
 
-function showChat(slug: string, room: RoomPublic, ticket: ConversationTicket, extra: { fresh?: boolean; email?: string } = {}): void {
+function showChat(slug: string, room: RoomPublic, ticket: ConversationTicket, extra: { fresh?: boolean; email?: string; form?: ContactForm } = {}): void {
   tellWidgetChat(true);
   const conversation = new Conversation({
     ticket,

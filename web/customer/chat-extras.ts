@@ -1,6 +1,8 @@
 // Pieces of the chat panel beyond the log and the compose box: an agent's
 // avatar, quick-response buttons (XEP-0439), the mute switch, the transcript
 // request and the satisfaction rating. Plain DOM; the callers do the talking.
+import { rate, requestTranscript, type ConversationTicket } from './api.js';
+import type { ChatView } from './chat-view.js';
 import { h } from './dom.js';
 import type { QuickResponse } from './read.js';
 import { strings } from './strings.js';
@@ -145,4 +147,16 @@ export function noteForm(email: string, message: string, send: (email: string, m
     });
   });
   return form;
+}
+
+/**
+ * Seed 001: at the end the customer may rate the conversation and have its
+ * transcript emailed. `focus`: the keyboard was in the compose box, which is
+ * gone: take it to the rating.
+ */
+export function addEndPanels(view: ChatView, ticket: ConversationTicket, email: string, focus: boolean): void {
+  const rating = ratingForm((score, comment) => rate(ticket, { score, ...(comment ? { comment } : {}) }));
+  view.addPanel(rating);
+  view.addPanel(transcriptForm(email, (to) => requestTranscript(ticket, to || undefined)));
+  if (focus) rating.querySelector<HTMLInputElement>('input[type="radio"]')?.focus();
 }

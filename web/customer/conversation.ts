@@ -1,9 +1,11 @@
 // One conversation, from joining its MUC room to its end: reads room events,
 // drives the chat view, sends the customer's messages and chat states.
 import type { Element } from '@xmpp/client';
-import { addAlert, agentsOf, endConversation, leaveNote, queueOf, rate, requestTranscript, type ContactForm, type ConversationTicket, type RoomPublic } from './api.js';
+import { agentsOf, endConversation, type ContactForm, type ConversationTicket, type RoomPublic } from './api.js';
 import { Alerts } from './alerts.js';
-import { alertForm, muteButton, noteForm, ratingForm, transcriptForm } from './chat-extras.js';
+import { addEndPanels, muteButton } from './chat-extras.js';
+import { TypingPreview } from './typing-preview.js';
+import { Waiting } from './waiting.js';
 import { ChatView } from './chat-view.js';
 import { connect, type Connection } from './connect.js';
 import { Outbox } from './outbox.js';
@@ -16,10 +18,8 @@ import { loadPending, savePending } from './session.js';
 import { upload } from './upload.js';
 
 const HISTORY_MAX = 100;
-/** While waiting, the place in the queue is asked again this often. */
-const QUEUE_POLL_MS = 10_000;
-/** Typing preview: one update at most this often. */
-const PREVIEW_EVERY_MS = 600;
+
+
 /**
  * A rejoin asks for what came after the newest line the room stamped (its own
  * clock: ours may be minutes off); stanza-ids drop what we already have.
@@ -89,17 +89,14 @@ export class Conversation {
   private readonly typingIn: TypingWatcher;
   private readonly alerts = new Alerts();
   /** The Add Alert offer while nobody has answered yet (when the room allows it). */
-  private alertPanel?: HTMLElement;
-  private notePanel?: HTMLElement;
+  private readonly waiting: Waiting;
+  private readonly preview: TypingPreview;
   /** Messages pending when the page was reloaded: sent again after the history, unless it shows them. */
   private readonly restored = new Map<string, { body: string; oob?: boolean }>();
   /** Agents' pictures by nick, from the conversation's agents list. */
   private readonly avatars = new Map<string, string | null>();
   /** The agent who last left, for telling a transfer from a join. */
   private lastAgentLeft?: string;
-  private previewSeq = 0;
-  private previewTimer?: ReturnType<typeof setTimeout>;
-  private previewText = '';
   private readonly warnBeforeLeaving = (e: BeforeUnloadEvent) => {
     if (this.phase === 'closed' || this.phase === 'failed') return;
     e.preventDefault();
@@ -112,11 +109,20 @@ export class Conversation {
     this.ownNicks.add(this.nick);
     for (let n = CONFLICTS_BEFORE_VARIANT; n <= LAST_VARIANT; n++) this.ownNicks.add(strings.nickVariant(this.nick, n));
     this.view = new ChatView({
-      send: (text) => { this.alerts.askPermission(); this.typingOut.sent(); this.cancelPreview(); this.outbox.add(text); },
-      input: (text) => { if (this.canSend()) { this.typingOut.input(text); this.preview(text); } },
+      send: (text) => { this.alerts.askPermission(); this.typingOut.sent(); this.preview.cancel(); this.outbox.add(text); },
+      input: (text) => { if (this.canSend()) { this.typingOut.input(text); this.preview.input(text); } },
       end: () => void this.end(),
       restart: () => o.restart(),
       files: o.room?.upload ? { policy: o.room.upload, send: (files) => void this.sendFiles(files) } : undefined,
+    });
+    this.preview = new TypingPreview(o.room?.hideTypingPreview === false, (text, seq) => {
+      if (!this.canSend()) return;
+      const state = text.trim() ? 'composing' : 'active';
+      this.conn.send(groupchat({ roomJid: o.ticket.roomJid, id: randomId(), state, preview: { seq, text } })).catch(() => {});
+    });
+    this.waiting = new Waiting({
+      view: this.view, ticket: o.ticket, room: o.room, email: o.email, form: o.form,
+      changed: () => this.view.setStatus(this.statusText()), close: (reason) => this.close(reason),
     });
     if (o.room?.welcomeMessage) this.view.setWelcome(o.room.welcomeMessage);
     if (o.fresh) this.view.addNotice(strings.started(new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(new Date())));
@@ -336,34 +342,6 @@ export class Conversation {
     } catch { /* initials will do */ }
   }
 
-  /** What the customer is typing, for agents (unless the room hides it), at most every PREVIEW_EVERY_MS. */
-  private preview(text: string): void {
-    if (this.o.room?.hideTypingPreview !== false) return;
-    this.previewText = text;
-    if (this.previewTimer) return;
-    this.sendPreview();
-    this.previewTimer = setTimeout(() => {
-      this.previewTimer = undefined;
-      if (this.previewText !== this.lastPreview) this.sendPreview();
-    }, PREVIEW_EVERY_MS);
-  }
-
-  private lastPreview = '';
-
-  private sendPreview(): void {
-    if (!this.canSend()) return;
-    this.lastPreview = this.previewText;
-    const state = this.previewText.trim() ? 'composing' : 'active';
-    this.conn.send(groupchat({ roomJid: this.o.ticket.roomJid, id: randomId(), state, preview: { seq: ++this.previewSeq, text: this.previewText } })).catch(() => {});
-  }
-
-  private cancelPreview(): void {
-    clearTimeout(this.previewTimer);
-    this.previewTimer = undefined;
-    this.previewText = '';
-    this.lastPreview = '';
-  }
-
   private sendState(state: ChatState): void {
     if (!this.canSend()) return;
     this.conn.send(groupchat({ roomJid: this.o.ticket.roomJid, id: randomId(), state })).catch(() => {});
@@ -393,15 +371,9 @@ export class Conversation {
     this.typingIn.clear();
     this.view.addNotice(reason ? strings.endedWithReason(reason) : strings.ended, true);
     this.view.close();
-    this.cancelPreview();
+    this.preview.cancel();
     window.removeEventListener('beforeunload', this.warnBeforeLeaving);
-    // Seed 001: the customer may rate the conversation and have its transcript emailed.
-    const ticket = this.o.ticket;
-    const rating = ratingForm((score, comment) => rate(ticket, { score, ...(comment ? { comment } : {}) }));
-    this.view.addPanel(rating);
-    this.view.addPanel(transcriptForm(this.o.email ?? '', (email) => requestTranscript(ticket, email || undefined)));
-    // Keyboard users were in the compose box, which is gone: take them to the rating.
-    if (wasTyping) rating.querySelector<HTMLInputElement>('input[type="radio"]')?.focus();
+    addEndPanels(this.view, this.o.ticket, this.o.email ?? '', wasTyping);
     this.updateStatus();
     void this.conn.stop();
     this.o.forget();
@@ -409,55 +381,7 @@ export class Conversation {
 
   private updateStatus(): void {
     this.view.setStatus(this.statusText());
-    this.offerAlert();
-  }
-
-  /** Seed 000: while waiting for an agent, the customer may ask to be emailed when one is free. */
-  private offerAlert(): void {
-    const waiting = this.phase === 'joined' && this.occupants.size === 0 && !this.everAnswered;
-    if (waiting && !this.alertPanel && this.o.room?.interactions.addAlert) {
-      const ticket = this.o.ticket;
-      this.alertPanel = alertForm(this.o.email ?? '', (email) => addAlert(ticket, email || undefined));
-      this.view.addPanel(this.alertPanel);
-    } else if (!waiting && this.alertPanel && this.phase !== 'joining') {
-      this.alertPanel.remove();
-    }
-    // Seed 000's Email button: leave a message instead (needs the form as sent, so not after a reload).
-    if (waiting && !this.notePanel && this.o.room?.interactions.leaveEmail && this.o.form) {
-      const form = this.o.form;
-      this.notePanel = noteForm(this.o.email ?? '', typeof form.message === 'string' ? form.message : '', async (email, message) => {
-        await leaveNote(this.o.room!.slug, { ...form, email, message });
-        await endConversation(this.o.ticket).catch(() => {});
-        this.close(strings.noteInsteadSent);
-      });
-      this.view.addPanel(this.notePanel);
-    } else if (!waiting && this.notePanel && this.phase !== 'joining') {
-      this.notePanel.remove();
-    }
-    if (this.occupants.size) this.everAnswered = true;
-    this.followQueue(waiting);
-  }
-
-  private everAnswered = false;
-  private queue?: { position: number | null; estimatedWaitSeconds: number | null };
-  private queueTimer?: ReturnType<typeof setTimeout>;
-
-  /** While waiting: where we stand in the queue, asked now and every QUEUE_POLL_MS. */
-  private followQueue(waiting: boolean): void {
-    if (!waiting) {
-      clearTimeout(this.queueTimer);
-      this.queueTimer = undefined;
-      this.queue = undefined;
-      return;
-    }
-    if (this.queueTimer) return;
-    const ask = async () => {
-      try { this.queue = await queueOf(this.o.ticket); } catch { this.queue = undefined; }
-      if (!this.queueTimer) return; // no longer waiting meanwhile
-      this.view.setStatus(this.statusText());
-      this.queueTimer = setTimeout(() => void ask(), QUEUE_POLL_MS);
-    };
-    this.queueTimer = setTimeout(() => void ask(), 0);
+    this.waiting.update(this.phase === 'joined' && this.occupants.size === 0, this.phase !== 'joining', this.occupants.size > 0);
   }
 
   private statusText(): string {
@@ -465,7 +389,7 @@ export class Conversation {
     if (this.phase === 'failed') return strings.statusFailed;
     if (this.phase === 'joining' || !this.conn.online) return this.everJoined ? strings.statusReconnecting : strings.statusConnecting;
     if (this.occupants.size) return strings.statusChatting([...this.occupants]);
-    const place = this.queue?.position;
-    return place ? `${strings.statusWaiting} ${strings.queuePlace(place, this.queue?.estimatedWaitSeconds ?? null)}` : strings.statusWaiting;
+    const place = this.waiting.text();
+    return place ? `${strings.statusWaiting} ${place}` : strings.statusWaiting;
   }
 }

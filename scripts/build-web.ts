@@ -2,9 +2,11 @@
 //   customer.js (+ .map)  web/customer/main.ts bundled with @xmpp/client for browsers
 //   customer.css          web/customer/customer.css, minified
 //   customer.html         web/customer/customer.html, asset URLs stamped with a content hash
+//   widget.js (+ .map)    web/widget/widget.ts, the pop-up a host page loads (classic script, IIFE)
+//   agent-console.js      web/agent/console.ts, Converse.js settings for /agent
 // Run from the repo root: `node dist/scripts/build-web.js` (part of `npm run build`).
 // The server serves customer.html at /c/:slug (replacing __ROOM_SLUG__) and
-// the rest under /assets/.
+// the rest under /assets/; widget.js at /widget.js.
 import { build, type Plugin } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -50,6 +52,32 @@ async function bundleScript(): Promise<void> {
   });
 }
 
+/** A classic script (no type=module on the host page's tag), so an IIFE. */
+async function bundleWidget(): Promise<void> {
+  await build({
+    entryPoints: [join(root, 'web', 'widget', 'widget.ts')],
+    outfile: join(outDir, 'widget.js'),
+    bundle: true,
+    minify: true,
+    sourcemap: true,
+    platform: 'browser',
+    format: 'iife',
+    target: TARGETS,
+    tsconfig: join(root, 'web', 'tsconfig.json'),
+    logLevel: 'warning',
+  });
+}
+
+/** The agent console's settings script (Converse.js itself is served from its package). */
+async function bundleAgentConsole(): Promise<void> {
+  await build({
+    entryPoints: [join(root, 'web', 'agent', 'console.ts')],
+    outfile: join(outDir, 'agent-console.js'),
+    bundle: true, minify: true, platform: 'browser', format: 'iife', target: TARGETS,
+    tsconfig: join(root, 'web', 'tsconfig.json'), logLevel: 'warning',
+  });
+}
+
 async function bundleStyles(): Promise<void> {
   await build({
     entryPoints: [join(srcDir, 'customer.css')],
@@ -82,9 +110,9 @@ async function main(): Promise<void> {
     throw new Error(`no web/customer/main.ts under ${root}: run this from the repository root`);
   }
   await mkdir(outDir, { recursive: true });
-  await Promise.all([bundleScript(), bundleStyles()]);
+  await Promise.all([bundleScript(), bundleStyles(), bundleWidget(), bundleAgentConsole()]);
   await writePage();
-  const sizes = await Promise.all(['customer.js', 'customer.css', 'customer.html'].map(async (f) =>
+  const sizes = await Promise.all(['customer.js', 'customer.css', 'customer.html', 'widget.js'].map(async (f) =>
     `${f} ${((await stat(join(outDir, f))).size / 1024).toFixed(1)} kB`));
   console.log(`build-web: dist/public/ ${sizes.join(', ')}`);
 }

@@ -70,15 +70,21 @@ export async function switchPrivateMode(muc: MucService, room: RoomState, agentI
   if (on) set.add(agentId); else set.delete(agentId);
 }
 
+// XEP-0301 real-time text: the customer page's typing preview for agents (rooms that hide it never send it).
+const NS_RTT = 'urn:xmpp:rtt:0';
+
 function relayChatState(muc: MucService, room: RoomState, occ: Occupant, m: Element): void {
   const state = m.getChildElements().find((c) => c.attrs.xmlns === NS_CHATSTATES);
-  if (!state) return;
+  const r = m.getChild('rtt', NS_RTT);
+  // Passed on as the whole text (event "reset", XEP-0301 §4.2.2), nothing else of the client's element.
+  const rtt = r && (() => xml('rtt', { xmlns: NS_RTT, seq: r.attrs.seq ?? '0', event: 'reset' }, xml('t', {}, r.getChildText('t') ?? '')));
+  if (!state && !rtt) return;
   // Typing in private mode is nobody's business but the agents'.
   const agentsOnly = occ.kind === 'agent' && occ.agentId !== null && (privateModes.get(room)?.has(occ.agentId) ?? false);
   for (const o of recipients(room.occupants.values(), agentsOnly)) {
     if (o.nick === occ.nick) continue;
     muc.send(xml('message', { from: occupantJid(room, occ.nick), to: o.realJid, type: 'groupchat' },
-      xml(state.name, { xmlns: NS_CHATSTATES }), xml('no-store', { xmlns: 'urn:xmpp:hints' })));
+      state && xml(state.name, { xmlns: NS_CHATSTATES }), rtt && o.kind === 'agent' && rtt(), xml('no-store', { xmlns: 'urn:xmpp:hints' })));
   }
 }
 

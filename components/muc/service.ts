@@ -102,7 +102,7 @@ export class MucService {
   }
 
   createRoom(conv: Conversation): RoomState {
-    const room: RoomState = { node: conv.mucNode, jid: this.roomJid(conv.mucNode), conversation: conv, occupants: new Map(), subject: `Chat with ${conv.customerName}` };
+    const room: RoomState = { node: conv.mucNode, jid: this.roomJid(conv.mucNode), conversation: conv, occupants: new Map(), subject: `Chat with ${conv.customerName}${conv.verifiedIdentity ? ' (verified)' : ''}` };
     this.rooms.set(conv.mucNode, room);
     return room;
   }

@@ -13,7 +13,8 @@ import type { Db } from '../db/pool.js';
 import { addEvent, closeConversation, conversationById, customerTokenMatches, insertConversation, markAskAll, markCustomerJoined, previousAgents, saveContext, type Conversation } from '../db/repos/conversations.js';
 import { insertMessage } from '../db/repos/messages.js';
 import { pendingOffers } from '../db/repos/offers.js';
-import { roomBySlug, type Room } from '../db/repos/rooms.js';
+import { roomBySlug, roomSecret, type Room } from '../db/repos/rooms.js';
+import { identityWho, verifyIdentity, type VerifiedIdentity } from '../core/identity.js';
 import type { Logger } from '../log.js';
 import { destroyRoom, sendInvitation } from '../../components/muc/actions.js';
 import type { Admission, JoinRequest, MucHooks } from '../../components/muc/hooks.js';
@@ -54,15 +55,16 @@ export class Conversations implements MucHooks, DeskHooks {
   async start(slug: string, input: ContactInput, opts: { note?: boolean } = {}): Promise<StartedConversation> {
     const room = await roomBySlug(this.db, slug);
     if (!room) throw new AppError('not_found', `room: there is no room "${slug}"`, 'slug');
-    const { departmentId, context, ...answers } = input;
+    const { departmentId, context, identity, ...answers } = input;
     const pageContext = validateContext(context);
     const department = await this.departmentChoice(departmentId);
     const contact = validateContact(room.settings, answers);
+    const verifiedIdentity = await this.verifiedIdentity(room, identity);
     const password = secret(20);
     const customerToken = secret(32);
     const row = {
       roomId: room.id, mucNode: `c-${randomUUID().replace(/-/g, '').slice(0, 20)}`, customerName: contact.name,
-      customerEmail: contact.email, firstMessage: contact.message, form: { ...contact }, roomPassword: password, customerTokenHash: sha256(customerToken), departmentId: department,
+      customerEmail: contact.email, firstMessage: contact.message, form: { ...contact }, roomPassword: password, customerTokenHash: sha256(customerToken), departmentId: department, verifiedIdentity,
     };
     const conv = opts.note ? await insertConversation(this.db, row) : await this.queue.admit(room, Date.now(), (q) => insertConversation(q, row));
     const askAll = await this.routingContext(conv.id, room, pageContext);
@@ -76,6 +78,13 @@ export class Conversations implements MucHooks, DeskHooks {
   }
 
   /** The customer's "End chat": authorised by the token given at start. */
+  /** Attributes the company's site signed with the room's secret (seed 003); a bad signature is just not trusted. */
+  private async verifiedIdentity(room: Room, raw: unknown): Promise<VerifiedIdentity | null> {
+    if (raw === undefined || raw === null) return null;
+    const secret = await roomSecret(this.db, room.id);
+    return secret ? verifyIdentity(secret, room.slug, raw, Date.now()) : null;
+  }
+
   /** The department a visitor chose (seed 004), when the company routes by department. */
   private async departmentChoice(v: unknown): Promise<string | null> {
     if (v === undefined || v === null || v === '') return null;
@@ -183,7 +192,8 @@ export class Conversations implements MucHooks, DeskHooks {
   /** Sends an offer's invitation (see components/muc/actions.ts). */
   invite(conv: Conversation, room: Room, agentJid: string, timeoutSeconds: number): void {
     const roomJid = this.deps.muc.roomJid(conv.mucNode);
-    const o = { customer: conv.customerName, email: conv.customerEmail, room: room.settings.name, firstMessage: conv.firstMessage, timeoutSeconds, roomJid };
+    const o = { customer: conv.customerName, email: conv.customerEmail, room: room.settings.name, firstMessage: conv.firstMessage, timeoutSeconds, roomJid,
+      verified: conv.verifiedIdentity ? identityWho(conv.verifiedIdentity) : null };
     sendInvitation(this.deps.muc, { roomJid, to: agentJid, from: this.deps.desk.jid, password: conv.roomPassword, reason: offerReason(o), body: offerText(o) });
   }
 

@@ -59,6 +59,9 @@ export class QueueStatusPusher {
 
   availableNow(): number { return this.availableAgents; }
 
+  /** A waiting conversation's place and estimated wait as last pushed (the page's poll asks the same). */
+  statusOf(conversationId: string): QueueStatus | undefined { return this.statuses().get(conversationId); }
+
   /** The customer's joining notice, with their queue status when they are in the queue. */
   async welcome(room: RoomState, occ: Occupant, text: string): Promise<void> {
     const status = this.statuses().get(room.conversation.id);

@@ -14,15 +14,15 @@ const escapeAttr = (s: string) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;
 
 export interface EmbedCode { html: string; scriptUrl: string; attributes: Record<string, string> }
 
-export function embedCode(publicUrl: string, slug: string, widget: WidgetSettings): EmbedCode {
+/**
+ * Only the room goes in the line: widget.js reads the position and size from
+ * the room's settings each time it loads, so an admin's later change needs no
+ * new snippet. (data-position, data-width, data-height and
+ * data-mobile-more-options-height, added by hand, override them.)
+ */
+export function embedCode(publicUrl: string, slug: string, _widget?: WidgetSettings): EmbedCode {
   const scriptUrl = `${publicUrl.replace(/\/+$/, '')}/widget.js`;
-  const attributes: Record<string, string> = {
-    'data-room': slug,
-    'data-position': widget.position,
-    'data-width': String(widget.width),
-    'data-height': String(widget.height),
-    'data-mobile-more-options-height': String(widget.mobileMoreOptionsHeight),
-  };
+  const attributes: Record<string, string> = { 'data-room': slug };
   const attrs = Object.entries(attributes).map(([k, v]) => `${k}="${escapeAttr(v)}"`).join(' ');
   return { html: `<script src="${escapeAttr(scriptUrl)}" ${attrs} async></script>`, scriptUrl, attributes };
 }

@@ -1,19 +1,23 @@
 // Every text a stock client or the customer page shows, written for a person.
-export interface OfferText { customer: string; email: string | null; room: string; firstMessage: string | null; timeoutSeconds: number; roomJid: string }
+export interface OfferText { customer: string; email: string | null; room: string; firstMessage: string | null; timeoutSeconds: number; roomJid: string;
+  /** Who the company's site vouches for (verified identity), if it did. */
+  verified?: string | null }
 
 /** The invitation's reason: some clients (Profanity) show only this, so it carries the essentials. */
 export function offerReason(o: OfferText): string {
   const who = o.email ? `${o.customer} <${o.email}>` : o.customer;
   const chars = Array.from(o.firstMessage ?? '');
   const first = chars.length ? `: “${chars.length > 120 ? chars.slice(0, 119).join('') + '…' : chars.join('')}”` : '';
-  return `New chat from ${who} via ${o.room}${first} — join within ${o.timeoutSeconds} s to accept; write "decline" to the desk contact to refuse.`;
+  const verified = o.verified ? ` [${texts.verified(o.verified)}]` : '';
+  return `New chat from ${who}${verified} via ${o.room}${first} — join within ${o.timeoutSeconds} s to accept; write "decline" to the desk contact to refuse.`;
 }
 
 export function offerText(o: OfferText): string {
   const who = o.email ? `${o.customer} <${o.email}>` : o.customer;
   const chars = Array.from(o.firstMessage ?? ''); // code points: never split a character
   const first = chars.length ? `\n“${chars.length > 300 ? chars.slice(0, 299).join('') + '…' : chars.join('')}”` : '';
-  return `New chat from ${who} via ${o.room}.${first}\n` +
+  const verified = o.verified ? `\n${texts.verified(o.verified)}` : '';
+  return `New chat from ${who} via ${o.room}.${verified}${first}\n` +
     `To accept, join the room ${o.roomJid} (accept the invitation). ` +
     `To decline, decline the invitation or reply "decline" to this message. ` +
     `The offer expires in ${o.timeoutSeconds} s.`;
@@ -28,6 +32,8 @@ export const texts = {
   offerDeclined: (customer: string, room: string) => `You declined the chat from ${customer} (${room}).`,
   closedByAgent: (nick: string) => `${nick} closed the conversation. Thank you for contacting us.`,
   closedByCustomer: (nick: string) => `${nick} ended the conversation.`,
+  /** A verified identity (seed 003), in the offer and the agents' history. */
+  verified: (who: string) => `✔ verified by the company's site: ${who}`,
   roomClosed: 'This conversation has ended.',
   sipOffer: (o: OfferText) => {
     const who = o.email ? `${o.customer} <${o.email}>` : o.customer;

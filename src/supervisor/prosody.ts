@@ -22,6 +22,11 @@ export function prosodyPaths(dataDir: string): ProsodyPaths {
 
 const lua = (s: string) => JSON.stringify(s); // a JSON string is a valid Lua string literal here
 
+/** XEP-0363 upload service (Prosody's mod_http_file_share) for customers and agents. */
+export const uploadHost = (cfg: Pick<Config, 'xmppDomain'>) => `upload.${cfg.xmppDomain}`;
+/** The largest file the upload service takes (a room's attachment limit can only be lower). */
+export const UPLOAD_MAX_BYTES = 10 * 1024 * 1024;
+
 /** Generates (or reads back) the component secret kept in the data dir. */
 export function componentSecret(paths: ProsodyPaths): string {
   if (!existsSync(paths.secretFile)) {
@@ -96,13 +101,22 @@ VirtualHost ${lua(cfg.guestDomain)}
   ssl = { certificate = ${lua(cert)}, key = ${lua(key)} }
   modules_enabled = { "switchboard_guest_fence" }
   modules_disabled = { "carbons"; "pep"; "private"; "vcard4"; "vcard_legacy"; "bookmarks"; "blocklist" }
-  switchboard_guest_allowed = { ${lua(cfg.roomsDomain)}, ${lua(cfg.deskDomain)} }
+  switchboard_guest_allowed = { ${lua(cfg.roomsDomain)}, ${lua(cfg.deskDomain)}, ${lua(uploadHost(cfg))} }
 
 Component ${lua(cfg.roomsDomain)}
   component_secret = ${lua(secret)}
 
 Component ${lua(cfg.deskDomain)}
   component_secret = ${lua(secret)}
+
+-- XEP-0363 file upload for customers (guests) and agents. Slot URLs carry our
+-- public URL: /file_share/ is relayed to Prosody by our HTTP server, so files
+-- travel through the one origin customers and agents already reach.
+Component ${lua(uploadHost(cfg))} "http_file_share"
+  http_file_share_access = { ${lua(cfg.guestDomain)}, ${lua(cfg.xmppDomain)} }
+  http_file_share_size_limit = ${UPLOAD_MAX_BYTES}
+  http_file_share_daily_quota = ${UPLOAD_MAX_BYTES * 10}
+  http_external_url = ${lua(cfg.publicUrl.replace(/\/+$/, '') + '/')}
 `;
 }
 

@@ -191,11 +191,13 @@ describe('rooms API', function () {
     expect((await api(`/api/v1/rooms/${mine[0].slug}`, { token: admin })).status).to.equal(404);
   });
 
-  it('gives the embed code with the room\'s widget position and size', async () => {
+  it('gives the embed code naming the room; the widget settings reach the page live through /public', async () => {
     await patch('sales', { widget: { position: 'top-left', width: 420 } });
     const r = await api('/api/v1/rooms/sales/embed', { token: normal });
     expect(r.status).to.equal(200);
-    expect(r.json.html).to.equal(`<script src="${stack.cfg.publicUrl}/widget.js" data-room="sales" data-position="top-left" data-width="420" data-height="560" data-mobile-more-options-height="48" async></script>`);
+    expect(r.json.html).to.equal(`<script src="${stack.cfg.publicUrl}/widget.js" data-room="sales" async></script>`);
+    const pub = await api('/api/v1/rooms/sales/public');
+    expect(pub.json.widget).to.deep.equal({ position: 'top-left', width: 420, height: 560, mobileMoreOptionsHeight: 48 });
   });
 
   it('shows customers the room without its secret, routing or hidden fields; open follows the hours', async () => {

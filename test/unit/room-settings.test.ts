@@ -107,9 +107,9 @@ describe('room links and embed code', () => {
     });
   });
 
-  it('writes the widget line with the room\'s position and size', () => {
+  it('writes the widget line naming the room only (widget.js reads position and size live)', () => {
     const e = embedCode('https://chat.example.com', 'sales', { position: 'bottom-left', width: 400, height: 600, mobileMoreOptionsHeight: 56 });
-    expect(e.html).to.equal('<script src="https://chat.example.com/widget.js" data-room="sales" data-position="bottom-left" data-width="400" data-height="600" data-mobile-more-options-height="56" async></script>');
+    expect(e.html).to.equal('<script src="https://chat.example.com/widget.js" data-room="sales" async></script>');
     expect(e.scriptUrl).to.equal('https://chat.example.com/widget.js');
     expect(e.attributes['data-room']).to.equal('sales');
   });

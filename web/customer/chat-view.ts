@@ -1,6 +1,10 @@
 // The chat panel: status line, message log, typing line, compose box. Knows
 // nothing of XMPP; the conversation controller drives it.
 import { h, linkify } from './dom.js';
+import { avatar, quickButtons, retire } from './chat-extras.js';
+import type { QuickResponse } from './read.js';
+import { AttachTray } from './attach.js';
+import { fileName, isImage, type UploadPolicy } from './upload.js';
 import { strings } from './strings.js';
 
 export interface ChatViewHandlers {
@@ -11,6 +15,8 @@ export interface ChatViewHandlers {
   restart(): void;
   /** "Ask all agents" (shown while a returning customer waits for their last agent). */
   askAll(): void;
+  /** Files in the chat, when the room has an upload service. */
+  files?: { policy: UploadPolicy; send(files: File[]): void };
 }
 
 export interface LineOptions {
@@ -21,8 +27,12 @@ export interface LineOptions {
   /** Role shown next to an agent's nick (the room's agentLabel). */
   label?: string;
   pending?: boolean;
-  /** XEP-0439 quick responses shown as buttons; choosing one sends its value. */
-  choices?: Array<{ value: string; label: string }>;
+  /** An agent's picture (else their initial). */
+  avatarUrl?: string | null;
+  /** XEP-0439 quick responses offered with the line. */
+  responses?: QuickResponse[];
+  /** The body is an uploaded file's URL: show the file. */
+  file?: boolean;
 }
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
@@ -37,16 +47,21 @@ export class ChatView {
   private readonly endButton = h('button', { id: 'end', type: 'button', class: 'secondary' }, strings.end);
   private readonly askAllButton = h('button', { id: 'ask-all', type: 'button', class: 'secondary', hidden: true }, strings.askAll);
   private readonly composeForm: HTMLFormElement;
-  /** The buttons of the latest message that offered choices (XEP-0439 §6: only the most recent message's). */
-  private choices: HTMLElement | null = null;
+  /** Small controls next to End chat (mute, transcript…). */
+  private readonly tools = h('div', { class: 'tools' });
+  /** What shows under the compose box: transcript request, rating. */
+  private readonly panels = h('div', { class: 'panels' });
+  private readonly tray?: AttachTray;
 
   constructor(private readonly handlers: ChatViewHandlers) {
+    if (handlers.files) this.tray = new AttachTray(handlers.files.policy);
     this.composeForm = h('form', { class: 'compose', autocomplete: 'off' },
       h('label', { for: 'compose', class: 'visually-hidden' }, strings.composeLabel),
-      this.compose, this.sendButton);
+      this.tray?.input, this.tray?.button, this.compose, this.sendButton);
     this.root = h('section', { id: 'chat', class: 'chat' },
-      h('div', { class: 'chat-bar' }, this.status, this.askAllButton, this.endButton),
-      this.log, this.typing, this.composeForm);
+      h('div', { class: 'chat-bar' }, this.status, this.tools, this.askAllButton, this.endButton),
+      this.log, this.typing, this.tray?.tray, this.tray?.error, this.composeForm, this.panels);
+    if (this.tray) this.compose.addEventListener('paste', (e) => this.tray!.onPaste(e));
 
     this.composeForm.addEventListener('submit', (e) => { e.preventDefault(); this.submit(); });
     // Enter sends, Shift+Enter is a newline; never while an IME is composing.
@@ -64,23 +79,25 @@ export class ChatView {
 
   setTyping(text: string): void { this.typing.textContent = text; }
 
+  addTool(el: HTMLElement): void { this.tools.append(el); }
+
+  addPanel(el: HTMLElement): void { this.panels.append(el); }
+
+  /** The room's welcome message, first in the log. */
+  setWelcome(text: string): void {
+    this.log.prepend(h('li', { class: 'welcome' }, linkify(text)));
+  }
+
   addLine(o: LineOptions): HTMLLIElement {
     const li = h('li', { class: `msg ${o.mine ? 'customer' : 'agent'}` },
       h('div', { class: 'meta' },
+        !o.mine && avatar(o.nick, o.avatarUrl),
         h('span', { class: 'nick' }, o.nick),
         !o.mine && o.label && h('span', { class: 'role' }, o.label),
         h('time', { datetime: o.time.toISOString() }, timeFormat.format(o.time))),
-      h('div', { class: 'body' }, linkify(o.body)));
-    this.choices?.remove();
-    this.choices = null;
-    if (o.choices?.length && !this.compose.disabled) {
-      this.choices = h('div', { class: 'choices', role: 'group', 'aria-label': strings.choicesLabel },
-        ...o.choices.map((c) => {
-          const b = h('button', { type: 'button', class: 'secondary choice' }, c.label);
-          b.addEventListener('click', () => { this.choices?.remove(); this.choices = null; this.handlers.send(c.value); });
-          return b;
-        }));
-      li.append(this.choices);
+      h('div', { class: 'body' }, o.file ? fileBody(o.body) : linkify(o.body)));
+    if (!o.mine && o.responses?.length && !this.compose.disabled) {
+      li.append(quickButtons(o.responses, (value) => { this.retireResponses(); this.handlers.send(value); return true; }));
     }
     if (o.pending) this.setPending(li, true);
     this.append(li);
@@ -107,10 +124,14 @@ export class ChatView {
     li.append(h('div', { class: 'delivery', role: 'alert' }, strings.notDelivered, ' ', button));
   }
 
+  /** Quick responses stand until the customer answers, either way. */
+  private retireResponses(): void {
+    for (const box of this.log.querySelectorAll('.quick-responses:not(.used)')) retire(box);
+  }
+
   /** The conversation is over: no more input, offer a fresh start. */
   close(): void {
-    this.choices?.remove();
-    this.choices = null;
+    this.retireResponses();
     this.compose.disabled = true;
     this.sendButton.disabled = true;
     this.endButton.hidden = true;
@@ -126,10 +147,13 @@ export class ChatView {
 
   private submit(): void {
     const text = this.compose.value.trim();
-    if (!text || this.compose.disabled) return;
+    if ((!text && !this.tray?.count) || this.compose.disabled) return;
     this.compose.value = '';
     this.autoGrow();
-    this.handlers.send(text);
+    this.retireResponses();
+    if (text) this.handlers.send(text);
+    const files = this.tray?.take() ?? [];
+    if (files.length) this.handlers.files?.send(files);
     this.compose.focus();
   }
 
@@ -138,10 +162,26 @@ export class ChatView {
     this.compose.style.height = `${Math.min(this.compose.scrollHeight, 160)}px`;
   }
 
+  /** A line that stands for a file being uploaded; remove it when the upload ends. */
+  addUploading(name: string): HTMLLIElement {
+    const li = h('li', { class: 'msg customer pending uploading' }, h('div', { class: 'body' }, strings.uploading(name)));
+    this.append(li);
+    return li;
+  }
+
   /** Appends, keeping the newest line in view unless the customer scrolled up to read. */
   private append(li: HTMLLIElement): void {
     const atBottom = this.log.scrollHeight - this.log.scrollTop - this.log.clientHeight < 48;
     this.log.append(li);
     if (atBottom) this.log.scrollTop = this.log.scrollHeight;
   }
+}
+
+/** An uploaded file: its picture for an image, else a link named after it. */
+function fileBody(url: string): HTMLElement {
+  const name = fileName(url);
+  const link = h('a', { href: url, target: '_blank', rel: 'noopener noreferrer', class: 'file', download: name });
+  if (isImage(name)) link.append(h('img', { src: url, alt: strings.fileLink(name), class: 'file-image', loading: 'lazy' }));
+  else link.append(strings.fileLink(name));
+  return link;
 }

@@ -15,6 +15,8 @@ export interface ConnectionHandlers {
 export interface Connection {
   readonly online: boolean;
   send(stanza: Element): Promise<void>;
+  /** An IQ request; resolves with the result's payload (rejects on an error or a timeout). */
+  iq(request: Element, timeoutMs?: number): Promise<Element>;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,10 @@ export function connect(opts: { websocketPath: string; guestDomain: string }, ha
     async send(stanza) {
       if (!online) throw new Error('offline');
       await xmpp.send(stanza);
+    },
+    async iq(request, timeoutMs = 20_000) {
+      if (!online) throw new Error('offline');
+      return await xmpp.iqCaller.request(request, timeoutMs);
     },
     async stop() {
       stopped = true;

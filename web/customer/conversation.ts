@@ -1,7 +1,11 @@
 // One conversation, from joining its MUC room to its end: reads room events,
 // drives the chat view, sends the customer's messages and chat states.
 import type { Element } from '@xmpp/client';
-import { askAllAgents, endConversation, type ConversationTicket } from './api.js';
+import { agentsOf, askAllAgents, endConversation, type ContactForm, type ConversationTicket, type RoomPublic } from './api.js';
+import { Alerts } from './alerts.js';
+import { addEndPanels, muteButton } from './chat-extras.js';
+import { TypingPreview } from './typing-preview.js';
+import { Waiting } from './waiting.js';
 import { ChatView } from './chat-view.js';
 import { connect, type Connection } from './connect.js';
 import { Outbox } from './outbox.js';
@@ -10,10 +14,17 @@ import { groupchat, joinPresence, type ChatState, type HistoryRequest } from './
 import { strings } from './strings.js';
 import { TypingNotifier, TypingWatcher } from './typing.js';
 import { randomId } from './dom.js';
+import { loadPending, savePending } from './session.js';
+import { upload } from './upload.js';
 
 const HISTORY_MAX = 100;
-/** Live lines are stamped by our clock, which may run ahead of the server's; dedupe absorbs the overlap. */
-const SINCE_MARGIN_MS = 60_000;
+
+
+/**
+ * A rejoin asks for what came after the newest line the room stamped (its own
+ * clock: ours may be minutes off); stanza-ids drop what we already have.
+ */
+const SINCE_MARGIN_MS = 1_000;
 const JOIN_RETRY_MS = 2_000;
 const JOIN_GIVE_UP_MS = 60_000;
 /** If the room sends no subject after the history (XEP-0045 §7.2.15), stop waiting for it. */
@@ -33,6 +44,14 @@ const REMOVED = ['301', '307', '321', '322'];
 export interface ConversationOptions {
   ticket: ConversationTicket;
   agentLabel: string;
+  /** The room as the page loaded it (welcome message, typing preview). */
+  room?: RoomPublic;
+  /** Just started from the form (not a reload of a running conversation). */
+  fresh?: boolean;
+  /** The email the customer gave, for the transcript. */
+  email?: string;
+  /** The contact form as sent (this page load only): a note instead of waiting reuses it. */
+  form?: ContactForm;
   /** The ticket will never work again (conversation over, or refused): forget it. */
   forget(): void;
   /** The customer wants the contact form again. */
@@ -59,7 +78,8 @@ export class Conversation {
   /** Lines without a stanza-id, by sender and text; `shownBeforeJoin` is its copy when the join began. */
   private readonly seenUnstamped = new Set<string>();
   private shownBeforeJoin = new Set<string>();
-  private lastSeen?: Date;
+  /** The newest time the room itself put on a line (XEP-0203 delay in its history). */
+  private lastStamp?: Date;
   private joinStartedAt = 0;
   private joinTimer?: ReturnType<typeof setTimeout>;
   private historyTimer?: ReturnType<typeof setTimeout>;
@@ -67,6 +87,21 @@ export class Conversation {
   private readonly outbox: Outbox;
   private readonly typingOut = new TypingNotifier((state) => this.sendState(state));
   private readonly typingIn: TypingWatcher;
+  private readonly alerts = new Alerts();
+  /** The Add Alert offer while nobody has answered yet (when the room allows it). */
+  private readonly waiting: Waiting;
+  private readonly preview: TypingPreview;
+  /** Messages pending when the page was reloaded: sent again after the history, unless it shows them. */
+  private readonly restored = new Map<string, { body: string; oob?: boolean }>();
+  /** Agents' pictures by nick, from the conversation's agents list. */
+  private readonly avatars = new Map<string, string | null>();
+  /** The agent who last left, for telling a transfer from a join. */
+  private lastAgentLeft?: string;
+  private readonly warnBeforeLeaving = (e: BeforeUnloadEvent) => {
+    if (this.phase === 'closed' || this.phase === 'failed') return;
+    e.preventDefault();
+    e.returnValue = strings.leaveWarning; // older browsers show nothing without it
+  };
 
   constructor(private readonly o: ConversationOptions) {
     this.nick = o.ticket.nick;
@@ -74,21 +109,38 @@ export class Conversation {
     this.ownNicks.add(this.nick);
     for (let n = CONFLICTS_BEFORE_VARIANT; n <= LAST_VARIANT; n++) this.ownNicks.add(strings.nickVariant(this.nick, n));
     this.view = new ChatView({
-      send: (text) => { this.typingOut.sent(); this.outbox.add(text); },
-      input: (text) => { if (this.canSend()) this.typingOut.input(text); },
+      send: (text) => { this.alerts.askPermission(); this.typingOut.sent(); this.preview.cancel(); this.outbox.add(text); },
+      input: (text) => { if (this.canSend()) { this.typingOut.input(text); this.preview.input(text); } },
       end: () => void this.end(),
       askAll: () => void this.askAll(),
       restart: () => o.restart(),
+      files: o.room?.upload ? { policy: o.room.upload, send: (files) => void this.sendFiles(files) } : undefined,
     });
+    this.preview = new TypingPreview(o.room?.hideTypingPreview === false, (text, seq) => {
+      if (!this.canSend()) return;
+      const state = text.trim() ? 'composing' : 'active';
+      this.conn.send(groupchat({ roomJid: o.ticket.roomJid, id: randomId(), state, preview: { seq, text } })).catch(() => {});
+    });
+    this.waiting = new Waiting({
+      view: this.view, ticket: o.ticket, room: o.room, email: o.email, form: o.form,
+      changed: () => this.view.setStatus(this.statusText()), close: (reason) => this.close(reason),
+    });
+    if (o.room?.welcomeMessage) this.view.setWelcome(o.room.welcomeMessage);
+    if (o.fresh) this.view.addNotice(strings.started(new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(new Date())));
+    this.view.addTool(muteButton(this.alerts.muted, (m) => this.alerts.setMuted(m)));
+    window.addEventListener('beforeunload', this.warnBeforeLeaving);
+    document.addEventListener('visibilitychange', () => { if (!document.hidden) this.alerts.seen(); });
     this.typingIn = new TypingWatcher((nicks) => this.view.setTyping(nicks.length ? strings.typing(nicks) : ''));
     this.outbox = new Outbox({
       canSend: () => this.canSend(),
-      send: (id, body) => this.conn.send(groupchat({ roomJid: o.ticket.roomJid, id, body, state: 'active' })),
-      show: (body) => this.view.addLine({ mine: true, nick: strings.you, body, time: new Date(), pending: true }),
+      send: (id, body, oob) => this.conn.send(groupchat({ roomJid: o.ticket.roomJid, id, body, state: 'active', oob })),
+      show: (body, oob) => this.view.addLine({ mine: true, nick: strings.you, body, time: new Date(), pending: true, file: oob }),
       delivered: (line) => this.view.setPending(line, false),
       failed: (line, retry) => this.view.setFailed(line, retry),
       retrying: (line) => this.view.setPending(line, true),
+      persist: (pending) => savePending(o.ticket.id, [...pending, ...this.restoredList()]),
     });
+    for (const p of loadPending(o.ticket.id)) this.restored.set(p.id, { body: p.body, oob: p.oob });
     this.conn = connect(o.ticket, {
       online: () => this.beginJoin(),
       down: () => { this.typingIn.clear(); this.typingOut.reset(); this.updateStatus(); },
@@ -120,8 +172,8 @@ export class Conversation {
   private sendJoin(): void {
     clearTimeout(this.joinTimer);
     const { roomJid, password } = this.o.ticket;
-    const history: HistoryRequest = this.lastSeen && this.everJoined
-      ? { since: new Date(this.lastSeen.getTime() - SINCE_MARGIN_MS) }
+    const history: HistoryRequest = this.lastStamp && this.everJoined
+      ? { since: new Date(this.lastStamp.getTime() - SINCE_MARGIN_MS) }
       : { maxstanzas: HISTORY_MAX };
     this.conn.send(joinPresence({ roomJid, nick: this.nick, password, history })).catch(() => {});
   }
@@ -134,6 +186,7 @@ export class Conversation {
       case 'presence': return ev.self || ev.destroyed ? this.onSelfPresence(ev) : this.onOccupant(ev);
       case 'presence-error': return this.onJoinError(ev.error);
       case 'message': return this.onMessage(ev);
+      case 'queue': return this.onQueue(ev);
       case 'message-error': return this.onMessageError(ev.id, ev.error);
       case 'chat-state': if (!this.ownNicks.has(ev.nick)) this.typingIn.state(ev.nick, ev.state); return;
       case 'subject': return this.historyDone();
@@ -169,12 +222,18 @@ export class Conversation {
     if (ev.available) {
       if (set.has(ev.nick)) return;
       set.add(ev.nick);
-      if (live) this.view.addNotice(strings.joined(ev.nick));
+      void this.loadAvatars();
+      // An agent arriving in an empty room after another left: the chat was handed over.
+      const handedOver = this.lastAgentLeft !== undefined && this.lastAgentLeft !== ev.nick && set.size === 1;
+      if (live) this.view.addNotice(handedOver ? strings.transferred(ev.nick) : strings.joined(ev.nick));
     } else {
       set.delete(ev.nick);
       this.typingIn.stop(ev.nick);
       if (ev.newNick) set.add(ev.newNick); // §7.6 nick change: neither left nor joined
-      else if (live) this.view.addNotice(strings.left(ev.nick));
+      else {
+        this.lastAgentLeft = ev.nick;
+        if (live) this.view.addNotice(strings.left(ev.nick));
+      }
     }
     this.updateStatus();
   }
@@ -209,7 +268,19 @@ export class Conversation {
     if (!TRANSIENT.has(error.condition)) this.o.forget();
   }
 
+  /**
+   * The place in the queue, pushed on each change: it belongs in the status
+   * line, not in the chat. When nobody can answer, the words (what to do) are
+   * shown once as a notice.
+   */
+  private onQueue(ev: Extract<RoomEvent, { kind: 'queue' }>): void {
+    this.waiting.pushed({ position: ev.position, estimatedWaitSeconds: ev.etaSeconds });
+    if (ev.unmanaged && !this.toldUnmanaged) { this.toldUnmanaged = true; this.view.addNotice(ev.body); }
+    this.updateStatus();
+  }
+
   private onMessage(ev: Extract<RoomEvent, { kind: 'message' }>): void {
+    if (ev.stamp && (!this.lastStamp || ev.stamp > this.lastStamp)) this.lastStamp = ev.stamp;
     // XEP-0359: the room's stanza-id makes history after a rejoin safe to replay.
     if (ev.stanzaId !== undefined) {
       if (this.seenIds.has(ev.stanzaId)) return;
@@ -220,15 +291,21 @@ export class Conversation {
       this.seenUnstamped.add(key);
     }
     const time = ev.stamp ?? new Date();
-    if (!this.lastSeen || time > this.lastSeen) this.lastSeen = time;
 
     if (ev.nick === undefined) return this.view.addNotice(ev.body);
     const mine = this.ownNicks.has(ev.nick);
     if (mine && this.outbox.delivered(ev.originId)) return;
-    this.view.addLine({ mine, nick: mine ? strings.you : ev.nick, body: ev.body, time, label: this.o.agentLabel, choices: mine || ev.stamp ? undefined : ev.responses });
+    if (mine && ev.originId !== undefined && this.restored.delete(ev.originId)) savePending(this.o.ticket.id, this.restoredList());
+    this.view.addLine({
+      mine, nick: mine ? strings.you : ev.nick, body: ev.body, time, label: this.o.agentLabel, file: ev.file,
+      avatarUrl: this.avatars.get(ev.nick), responses: ev.stamp ? undefined : ev.responses,
+    });
     if (!mine) {
       this.typingIn.stop(ev.nick);
-      if (!ev.stamp) this.o.attention();
+      if (!ev.stamp) {
+        this.o.attention();
+        this.alerts.message(ev.nick, ev.body);
+      }
     }
   }
 
@@ -241,7 +318,41 @@ export class Conversation {
 
   private historyDone(): void {
     clearTimeout(this.historyTimer);
-    if (this.phase === 'joined') this.outbox.flush();
+    if (this.phase !== 'joined') return;
+    // What the history did not show never reached the room: send it now, under its old id.
+    const again = [...this.restored];
+    this.restored.clear();
+    for (const [id, p] of again) this.outbox.queue(p.body, id, p.oob);
+    this.outbox.flush();
+  }
+
+  private restoredList(): Array<{ id: string; body: string; oob?: boolean }> {
+    return [...this.restored].map(([id, p]) => ({ id, ...p }));
+  }
+
+  /** Uploads the files one by one (XEP-0363), each then sent as its own message with its URL. */
+  private async sendFiles(files: File[]): Promise<void> {
+    const service = this.o.room?.upload?.service;
+    if (!service) return;
+    for (const file of files) {
+      const line = this.view.addUploading(file.name);
+      try {
+        if (!this.canSend()) throw new Error(strings.fileUploadFailed(file.name));
+        const url = await upload(this.conn, service, file);
+        line.remove();
+        this.outbox.add(url, true);
+      } catch (err) {
+        line.remove();
+        this.view.addNotice(err instanceof Error && err.message ? err.message : strings.fileUploadFailed(file.name), true);
+      }
+    }
+  }
+
+  /** Who answers, with their pictures (the lines that follow show them). */
+  private async loadAvatars(): Promise<void> {
+    try {
+      for (const a of await agentsOf(this.o.ticket)) this.avatars.set(a.nick, a.avatarUrl);
+    } catch { /* initials will do */ }
   }
 
   private sendState(state: ChatState): void {
@@ -251,6 +362,8 @@ export class Conversation {
 
   /** Asked (or refused because an agent has it already): the button goes for good. */
   private askedAll = false;
+  /** The "nobody can answer now" words were shown (once is enough). */
+  private toldUnmanaged = false;
 
   private async askAll(): Promise<void> {
     this.view.setAskAll(true, true);
@@ -280,6 +393,7 @@ export class Conversation {
   /** Over for good: say so, stop input, never rejoin. */
   private close(reason?: string): void {
     if (this.phase === 'closed') return;
+    const wasTyping = document.activeElement?.id === 'compose';
     this.phase = 'closed';
     clearTimeout(this.joinTimer);
     clearTimeout(this.historyTimer);
@@ -288,6 +402,9 @@ export class Conversation {
     this.typingIn.clear();
     this.view.addNotice(reason ? strings.endedWithReason(reason) : strings.ended, true);
     this.view.close();
+    this.preview.cancel();
+    window.removeEventListener('beforeunload', this.warnBeforeLeaving);
+    addEndPanels(this.view, this.o.ticket, this.o.email ?? '', wasTyping);
     this.updateStatus();
     void this.conn.stop();
     this.o.forget();
@@ -296,12 +413,15 @@ export class Conversation {
   private updateStatus(): void {
     this.view.setStatus(this.statusText());
     this.view.setAskAll(this.o.ticket.askAll === true && !this.askedAll && this.phase === 'joined' && this.occupants.size === 0);
+    this.waiting.update(this.phase === 'joined' && this.occupants.size === 0, this.phase !== 'joining', this.occupants.size > 0);
   }
 
   private statusText(): string {
     if (this.phase === 'closed') return strings.statusEnded;
     if (this.phase === 'failed') return strings.statusFailed;
     if (this.phase === 'joining' || !this.conn.online) return this.everJoined ? strings.statusReconnecting : strings.statusConnecting;
-    return this.occupants.size ? strings.statusChatting([...this.occupants]) : strings.statusWaiting;
+    if (this.occupants.size) return strings.statusChatting([...this.occupants]);
+    const place = this.waiting.text();
+    return place ? `${strings.statusWaiting} ${place}` : strings.statusWaiting;
   }
 }

@@ -124,6 +124,20 @@ function note(f: FormField): FieldControl {
   return control(f, { element: h('div', { class: 'field note' }, h('p', { class: 'form-label' }, text)), inputs: [], value: () => undefined, check: () => '' });
 }
 
+/** The department choice (seed 004), sent as departmentId; no choice lets the company route. */
+export function departmentControl(departments: Array<{ id: string; name: string }>): FieldControl {
+  const f: FormField = { id: 'departmentId', type: 'select', label: strings.department, mandatory: false };
+  const id = 'field-departmentId';
+  const input = h('select', { id, name: 'departmentId' },
+    h('option', { value: '' }, strings.anyDepartment), ...departments.map((d) => h('option', { value: d.id }, d.name)));
+  return control(f, {
+    element: h('div', { class: 'field' }, h('label', { for: id }, f.label), input),
+    inputs: [input],
+    value: () => input.value || undefined,
+    check: () => '',
+  });
+}
+
 export function fieldControl(f: FormField): FieldControl {
   switch (f.type) {
     case 'text': case 'email': case 'number': case 'textarea': return typed(f);

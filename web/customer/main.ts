@@ -1,9 +1,11 @@
 // Entry point of the customer page /c/<room-slug>: load the room, then show
 // its contact form, or rejoin the conversation this tab already started.
-import { ApiError, createConversation, getRoom, type ConversationTicket, type RoomPublic, type Theme } from './api.js';
+import { ApiError, createConversation, getRoom, leaveNote, type ContactForm, type ConversationTicket, type RoomPublic, type Theme } from './api.js';
 import { addChatCallPanel, addFormCallButtons } from './call.js';
 import { Conversation } from './conversation.js';
 import { h } from './dom.js';
+import { tellWidget, tellWidgetChat } from './embed.js';
+import { takeIdentity, type SignedIdentity } from './identity.js';
 import { FormView } from './form-view.js';
 import { forgetTicket, loadTicket, saveTicket } from './session.js';
 import { strings } from './strings.js';
@@ -49,24 +51,33 @@ function message(text: string, action?: { label: string; run: () => void }): HTM
   return box;
 }
 
-function showForm(slug: string, room: RoomPublic): void {
+function showForm(slug: string, room: RoomPublic, identity?: SignedIdentity): void {
   const form = new FormView(room, async (values) => {
-    const ticket = await createConversation(slug, values);
+    const ticket = await createConversation(slug, values, identity);
     saveTicket(slug, ticket);
-    showChat(slug, room, ticket);
-  });
+    showChat(slug, room, ticket, { fresh: true, email: typeof values.email === 'string' ? values.email : undefined, form: values });
+  }, (values) => leaveNote(slug, values, identity));
+  // What the company's site knows already need not be typed again.
+  for (const [field, value] of [['name', identity?.name], ['email', identity?.email]] as const) {
+    const input = form.root.querySelector<HTMLInputElement>(`input[name="${field}"]`);
+    if (input && !input.value && typeof value === 'string') input.value = value;
+  }
   show(form.root);
   addFormCallButtons(form.root.querySelector('form')!, slug);
   form.focus();
 }
 
-function showChat(slug: string, room: RoomPublic, ticket: ConversationTicket): void {
+function showChat(slug: string, room: RoomPublic, ticket: ConversationTicket, extra: { fresh?: boolean; email?: string; form?: ContactForm } = {}): void {
+  tellWidgetChat(true);
   const conversation = new Conversation({
     ticket,
     agentLabel: room.agentLabel,
-    forget: () => forgetTicket(slug),
-    restart: () => showForm(slug, room),
+    room,
+    ...extra,
+    forget: () => { forgetTicket(slug); tellWidgetChat(false); },
+    restart: () => showForm(slug, room, takeIdentity(slug)),
     attention: () => {
+      tellWidget();
       if (!document.hidden) return;
       unread += 1;
       document.title = strings.unread(unread, titleBase);
@@ -82,6 +93,7 @@ async function start(): Promise<void> {
   app.replaceChildren(h('header', { class: 'topbar' }, heading), content);
   show(h('p', { class: 'loading' }, strings.loading));
   const slug = roomSlug();
+  const identity = takeIdentity(slug);
   let room: RoomPublic;
   try {
     room = await getRoom(slug);
@@ -99,7 +111,7 @@ async function start(): Promise<void> {
   applyTheme(room.form.theme);
   const ticket = loadTicket(slug);
   if (ticket) showChat(slug, room, ticket);
-  else showForm(slug, room);
+  else showForm(slug, room, identity);
 }
 
 document.addEventListener('visibilitychange', () => {

@@ -12,16 +12,19 @@ export interface OutboxPorts {
   /** True when a message sent now would reach the room. */
   canSend(): boolean;
   /** Sends the message stanza; rejects if the connection is down. */
-  send(id: string, body: string): Promise<void>;
-  /** Shows a new pending line; returns a handle for the calls below. */
-  show(body: string): HTMLLIElement;
+  send(id: string, body: string, oob: boolean): Promise<void>;
+  /** Shows a new pending line; returns a handle for the calls below. `oob`: the body is an uploaded file's URL. */
+  show(body: string, oob: boolean): HTMLLIElement;
   delivered(line: HTMLLIElement): void;
   failed(line: HTMLLIElement, retry: () => void): void;
   /** The customer asked to try a failed message again: pending once more. */
   retrying(line: HTMLLIElement): void;
+  /** What is still undelivered, after every change (kept across a reload of the page). */
+  persist?(pending: PendingMessage[]): void;
 }
 
-interface Pending { id: string; body: string; line: HTMLLIElement; since: number; timer?: ReturnType<typeof setTimeout>; failed: boolean }
+export interface PendingMessage { id: string; body: string; oob?: boolean }
+interface Pending { id: string; body: string; oob: boolean; line: HTMLLIElement; since: number; timer?: ReturnType<typeof setTimeout>; failed: boolean }
 
 export class Outbox {
   private readonly pending = new Map<string, Pending>();
@@ -29,11 +32,21 @@ export class Outbox {
   constructor(private readonly ports: OutboxPorts, private readonly now = () => Date.now()) {}
 
   /** Queues a new message and sends it if we can; returns its origin-id. */
-  add(body: string): string {
-    const id = randomId();
-    this.pending.set(id, { id, body, line: this.ports.show(body), since: this.now(), failed: false });
+  add(body: string, oob = false): string {
+    const id = this.queue(body, undefined, oob);
     this.trySend(id);
     return id;
+  }
+
+  /** Queues without sending (the next flush() sends it); `id`: one kept from before a reload. */
+  queue(body: string, id = randomId(), oob = false): string {
+    this.pending.set(id, { id, body, oob, line: this.ports.show(body, oob), since: this.now(), failed: false });
+    this.save();
+    return id;
+  }
+
+  private save(): void {
+    this.ports.persist?.([...this.pending.values()].map((p) => ({ id: p.id, body: p.body, ...(p.oob ? { oob: true } : {}) })));
   }
 
   /** The room reflected a message with this origin-id: true if it was ours and pending. */
@@ -42,6 +55,7 @@ export class Outbox {
     if (!p) return false;
     clearTimeout(p.timer);
     this.pending.delete(p.id);
+    this.save();
     this.ports.delivered(p.line);
     return true;
   }
@@ -69,6 +83,7 @@ export class Outbox {
   dispose(): void {
     for (const p of this.pending.values()) clearTimeout(p.timer);
     this.pending.clear();
+    this.save();
   }
 
   private retry(id: string): void {
@@ -84,6 +99,6 @@ export class Outbox {
     const p = this.pending.get(id);
     if (!p || !this.ports.canSend()) return;
     // A rejected send means the connection dropped: flush() after the rejoin sends it.
-    this.ports.send(p.id, p.body).catch(() => {});
+    this.ports.send(p.id, p.body, p.oob).catch(() => {});
   }
 }

@@ -4,6 +4,7 @@ import type { Element } from '@xmpp/client';
 import { CHAT_STATES, NS, type ChatState } from './stanzas.js';
 
 export interface StanzaError { condition: string; text?: string }
+export interface QuickResponse { value: string; label: string }
 
 export type RoomEvent =
   /** Occupant presence; `self` when the room marks it as ours (status 110). */
@@ -17,8 +18,12 @@ export type RoomEvent =
   | { kind: 'presence-error'; error: StanzaError }
   /** A chat line; `nick` is undefined when the room itself speaks (system notice). */
   | { kind: 'message'; nick?: string; body: string; stanzaId?: string; originId?: string; stamp?: Date;
-      /** XEP-0439 quick responses the agent offered with this message. */
-      responses?: Array<{ value: string; label: string }> }
+      /** XEP-0439 quick responses the sender offers as buttons. */
+      responses?: QuickResponse[];
+      /** XEP-0066: the body is a file's URL (an upload), to show as the file. */
+      file?: boolean }
+  /** The room's queue status push: the place, the estimated wait; `body` says it in words. */
+  | { kind: 'queue'; position: number; etaSeconds: number | null; unmanaged: boolean; body: string }
   | { kind: 'chat-state'; nick: string; state: ChatState }
   | { kind: 'message-error'; id?: string; error: StanzaError }
   /** The subject, which the room sends after the history (XEP-0045 §7.2.15). */
@@ -58,16 +63,25 @@ function readMessage(stanza: Element, nick: string | undefined, roomJid: string)
 
   const body = stanza.getChildText('body');
   const delay = stanza.getChild('delay', NS.delay);
+  const queue = nick === undefined ? stanza.getChild('queue', NS.queue) : undefined;
+  if (queue && body !== null && !delay) {
+    const position = Number(queue.attrs.position);
+    const eta = queue.attrs.eta === undefined ? NaN : Number(queue.attrs.eta);
+    if (Number.isInteger(position) && position > 0) {
+      return { kind: 'queue', position, etaSeconds: Number.isFinite(eta) && eta >= 0 ? eta : null, unmanaged: queue.attrs.state === 'unmanaged', body };
+    }
+  }
   if (body !== null) {
     // XEP-0359 §3: only trust a stanza-id the room itself stamped.
     const sid = stanza.getChildren('stanza-id', NS.sid).find((el) => el.attrs.by?.toLowerCase() === roomJid.toLowerCase());
     const stamp = delay?.attrs.stamp ? new Date(delay.attrs.stamp) : undefined;
+    const responses = quickResponses(stanza);
     return {
-      kind: 'message', nick, body,
+      kind: 'message', nick, body, ...(responses.length ? { responses } : {}),
+      ...(isFile(stanza, body) ? { file: true } : {}),
       stanzaId: sid?.attrs.id,
       originId: stanza.getChild('origin-id', NS.sid)?.attrs.id,
       stamp: stamp && !Number.isNaN(stamp.getTime()) ? stamp : undefined,
-      responses: readResponses(stanza),
     };
   }
   if (stanza.getChild('subject')) return { kind: 'subject' };
@@ -80,12 +94,23 @@ function readMessage(stanza: Element, nick: string | undefined, roomJid: string)
   return undefined;
 }
 
-// XEP-0439 §4.1: each <response/> has a value (what choosing it sends) and an optional label.
-function readResponses(stanza: Element): Array<{ value: string; label: string }> | undefined {
-  const list = stanza.getChildren('response', NS.quickResponse)
-    .filter((r) => typeof r.attrs.value === 'string' && r.attrs.value.trim() !== '')
-    .map((r) => ({ value: r.attrs.value as string, label: (r.attrs.label as string | undefined)?.trim() || (r.attrs.value as string) }));
-  return list.length ? list : undefined;
+const MAX_RESPONSES = 12;
+
+/** XEP-0066 out-of-band data whose URL is the whole body: what clients send for an upload. */
+function isFile(stanza: Element, body: string): boolean {
+  const url = stanza.getChild('x', NS.oob)?.getChildText('url')?.trim();
+  return !!url && url === body.trim() && /^https?:\/\//.test(url);
+}
+
+// XEP-0439 §2: <response value=.. label=../> children; the label defaults to the value.
+function quickResponses(stanza: Element): QuickResponse[] {
+  const out: QuickResponse[] = [];
+  for (const r of stanza.getChildren('response', NS.quickResponse)) {
+    const value = r.attrs.value?.trim();
+    if (!value || out.length >= MAX_RESPONSES) continue;
+    out.push({ value, label: r.attrs.label?.trim() || value });
+  }
+  return out;
 }
 
 // RFC 6120 §8.3.2: the defined condition is the one child in the stanzas namespace that is not <text/>.

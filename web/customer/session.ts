@@ -26,3 +26,23 @@ export function saveTicket(slug: string, ticket: ConversationTicket): void {
 export function forgetTicket(slug: string): void {
   try { sessionStorage.removeItem(storageKey(slug)); } catch { /* see above */ }
 }
+
+// Messages sent but not yet seen in the room, so that a reload loses none:
+// restored with their origin-id, which the room's history can confirm.
+const pendingKey = (id: string) => `switchboard:pending:${id}`;
+
+export function loadPending(conversationId: string): Array<{ id: string; body: string; oob?: boolean }> {
+  try {
+    const v = JSON.parse(sessionStorage.getItem(pendingKey(conversationId)) ?? '[]') as unknown;
+    return Array.isArray(v) ? v.filter((p): p is { id: string; body: string } => typeof p?.id === 'string' && typeof p.body === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+export function savePending(conversationId: string, pending: Array<{ id: string; body: string; oob?: boolean }>): void {
+  try {
+    if (pending.length) sessionStorage.setItem(pendingKey(conversationId), JSON.stringify(pending));
+    else sessionStorage.removeItem(pendingKey(conversationId));
+  } catch { /* see above */ }
+}

@@ -10,6 +10,11 @@ export const NS = {
   stanzas: 'urn:ietf:params:xml:ns:xmpp-stanzas',
   hints: 'urn:xmpp:hints',
   quickResponse: 'urn:xmpp:tmp:quick-response',
+  /** The server's queue status push (README, Queue behaviour). */
+  queue: 'urn:switchboard:queue',
+  rtt: 'urn:xmpp:rtt:0',
+  oob: 'jabber:x:oob',
+  upload: 'urn:xmpp:http:upload:0',
 } as const;
 
 export type ChatState = 'active' | 'composing' | 'paused' | 'inactive' | 'gone';
@@ -34,15 +39,28 @@ export function leavePresence(roomJid: string, nick: string): Element {
   return xml('presence', { to: `${roomJid}/${nick}`, type: 'unavailable' });
 }
 
-export interface GroupchatOptions { roomJid: string; id: string; body?: string; state?: ChatState }
+export interface GroupchatOptions { roomJid: string; id: string; body?: string; state?: ChatState;
+  /** The text being typed, for agents' typing preview (XEP-0301 real-time text, sent whole each time). */
+  preview?: { seq: number; text: string };
+  /** The body is the URL of an uploaded file (XEP-0066 out-of-band data, as XEP-0363 §4 suggests). */
+  oob?: boolean }
 
 // XEP-0045 §7.4 groupchat message; XEP-0085 §5.1 chat state alongside (or
 // instead of) the body; XEP-0359 §3.1 origin-id so the room's reflection of
 // our own message can be matched to the pending line. A bare chat state is
 // not worth archiving (XEP-0334 §4.2 no-store).
-export function groupchat({ roomJid, id, body, state }: GroupchatOptions): Element {
+// XEP-0301 §4.2.2: an rtt element with event="reset" carries the whole text.
+export function groupchat({ roomJid, id, body, state, preview, oob }: GroupchatOptions): Element {
   return xml('message', { type: 'groupchat', to: roomJid, id },
     body !== undefined && xml('body', {}, body),
     state && xml(state, { xmlns: NS.chatStates }),
+    preview && xml('rtt', { xmlns: NS.rtt, seq: String(preview.seq), event: 'reset' }, xml('t', {}, preview.text)),
+    oob && body !== undefined && xml('x', { xmlns: NS.oob }, xml('url', {}, body)),
     body !== undefined ? xml('origin-id', { xmlns: NS.sid, id }) : xml('no-store', { xmlns: NS.hints }));
+}
+
+// XEP-0363 §4: ask the upload service for a slot (PUT and GET URLs) for one file.
+export function slotRequest(service: string, file: { name: string; size: number; type: string }): Element {
+  return xml('iq', { type: 'get', to: service },
+    xml('request', { xmlns: NS.upload, filename: file.name, size: String(file.size), 'content-type': file.type || 'application/octet-stream' }));
 }

@@ -1,3 +1,4 @@
+import type { VerifiedIdentity } from '../../core/identity.js';
 import type { Queryable, Tx } from '../pool.js';
 
 export type ConversationStatus = 'queued' | 'active' | 'closed';
@@ -7,16 +8,20 @@ export interface Conversation {
   customerName: string; customerEmail: string | null; firstMessage: string | null;
   roomPassword: string; agentId: string | null; customerId: string | null; departmentId: string | null; channel: 'chat' | 'note';
   createdAt: Date; customerJoinedAt: Date | null; acceptedAt: Date | null; closedAt: Date | null; closedBy: string | null;
+  /** What the company's site vouched for (seed 003), when its signature checked out. */
+  verifiedIdentity: VerifiedIdentity | null;
 }
 
 const COLS = `id, room_id AS "roomId", muc_node AS "mucNode", status, disposition,
   customer_name AS "customerName", customer_email AS "customerEmail", first_message AS "firstMessage",
   room_password AS "roomPassword", agent_id AS "agentId", customer_id AS "customerId", department_id AS "departmentId", channel, created_at AS "createdAt",
-  customer_joined_at AS "customerJoinedAt", accepted_at AS "acceptedAt", closed_at AS "closedAt", closed_by AS "closedBy"`;
+  customer_joined_at AS "customerJoinedAt", accepted_at AS "acceptedAt", closed_at AS "closedAt", closed_by AS "closedBy",
+  verified_identity AS "verifiedIdentity"`;
 
 export interface NewConversation {
   roomId: string; mucNode: string; customerName: string; customerEmail: string | null; firstMessage: string | null;
   form: Record<string, unknown>; roomPassword: string; customerTokenHash: string; departmentId?: string | null;
+  verifiedIdentity?: VerifiedIdentity | null;
 }
 
 /** Inserts a conversation and links its customer: the one with that email, or a new one. */
@@ -25,9 +30,9 @@ export async function insertConversation(db: Queryable, c: NewConversation): Pro
       INSERT INTO customers (name, email) VALUES ($3, $4)
       ON CONFLICT ((lower(email))) WHERE email IS NOT NULL DO UPDATE SET updated_at = now()
       RETURNING id)
-    INSERT INTO conversations (room_id, muc_node, customer_name, customer_email, first_message, form, room_password, customer_token_hash, customer_id, department_id)
-    SELECT $1, $2, $3, $4, $5, $6, $7, $8, cust.id, $9 FROM cust RETURNING ${COLS}`,
-  [c.roomId, c.mucNode, c.customerName, c.customerEmail, c.firstMessage, c.form, c.roomPassword, c.customerTokenHash, c.departmentId ?? null]);
+    INSERT INTO conversations (room_id, muc_node, customer_name, customer_email, first_message, form, room_password, customer_token_hash, customer_id, department_id, verified_identity)
+    SELECT $1, $2, $3, $4, $5, $6, $7, $8, cust.id, $9, $10 FROM cust RETURNING ${COLS}`,
+  [c.roomId, c.mucNode, c.customerName, c.customerEmail, c.firstMessage, c.form, c.roomPassword, c.customerTokenHash, c.departmentId ?? null, c.verifiedIdentity ?? null]);
   return r.rows[0];
 }
 

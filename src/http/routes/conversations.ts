@@ -6,12 +6,15 @@ import { AppError } from '../../core/errors.js';
 import { conversationById, type ConversationStatus } from '../../db/repos/conversations.js';
 import { listConversations, type ConversationFilter } from '../../db/repos/conversation-list.js';
 import { transcript } from '../../db/repos/messages.js';
+import { ratingOf } from '../../db/repos/ratings.js';
 import type { Services } from '../app.js';
 import { actorOf, isAdmin, OPERATOR } from '../access.js';
 import { ERRORS, listOf, listQuery, UUID_PARAM } from '../lists.js';
 
 const UUID = { type: 'string', format: 'uuid' } as const;
 const TIME = { type: 'string', format: 'date-time' } as const;
+/** The customer's satisfaction rating (administrators only; null when not rated). */
+const RATING = { type: ['object', 'null'], properties: { score: { type: 'integer' }, comment: { type: 'string' }, createdAt: TIME, updatedAt: TIME } } as const;
 
 export function conversationRoutes(app: FastifyInstance, s: Services): void {
   app.get<{ Querystring: ConversationFilter & { status?: ConversationStatus } }>('/api/v1/conversations', {
@@ -37,12 +40,13 @@ export function conversationRoutes(app: FastifyInstance, s: Services): void {
     config: OPERATOR,
     schema: {
       tags: ['conversations'], summary: 'A conversation and its messages (private notes flagged)', params: UUID_PARAM,
-      response: { 200: { type: 'object', properties: { conversation: { $ref: 'Conversation#' }, messages: { type: 'array', items: { $ref: 'Message#' } } } }, ...ERRORS },
+      response: { 200: { type: 'object', properties: { conversation: { $ref: 'Conversation#' }, messages: { type: 'array', items: { $ref: 'Message#' } }, rating: RATING } }, ...ERRORS },
     },
   }, async (req) => {
     const me = actorOf(req);
     const conv = await conversationById(s.db, req.params.id);
     if (!conv || (!isAdmin(me) && conv.agentId !== me.agent?.id)) throw new AppError('not_found', 'id: no such conversation', 'id');
-    return { conversation: conv, messages: await transcript(s.db, conv.id) };
+    // The customer's rating is for administrators only (seed 001).
+    return { conversation: conv, messages: await transcript(s.db, conv.id), ...(isAdmin(me) ? { rating: await ratingOf(s.db, conv.id) } : {}) };
   });
 }

@@ -12,12 +12,26 @@ import { PUBLIC } from '../access.js';
 import { routingSettings } from '../../db/repos/company-settings.js';
 import { departmentsForVisitors } from '../../db/repos/departments.js';
 import { repoPath } from '../../paths.js';
+import { widgetRoutes } from './widget.js';
+import { ratingRoutes } from './ratings.js';
+import { roomSecretRoutes } from './room-secret.js';
+import { uploadRoutes } from './uploads.js';
+import { agentConsoleRoutes } from './agent-console.js';
+import { uploadPolicy } from '../../core/upload-policy.js';
+import { UPLOAD_MAX_BYTES, uploadHost } from '../../supervisor/prosody.js';
 
 const SLUG = { type: 'string', pattern: '^[a-z0-9][a-z0-9-]{0,62}$' } as const;
 const PUBLIC_DIR = repoPath('dist', 'public');
 const TYPES: Record<string, string> = { js: 'text/javascript; charset=utf-8', css: 'text/css; charset=utf-8', map: 'application/json' };
 
 export function publicRoutes(app: FastifyInstance, s: Services): void {
+  // The customer side's other entry points, registered here so app.ts lists one customer module.
+  widgetRoutes(app);
+  ratingRoutes(app, s);
+  roomSecretRoutes(app, s);
+  uploadRoutes(app, s.cfg);
+  agentConsoleRoutes(app, s.cfg);
+
   app.get<{ Params: { slug: string } }>('/api/v1/rooms/:slug/public', {
     config: PUBLIC,
     schema: {
@@ -31,7 +45,10 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
     // "open" follows the clock: a cache would show yesterday's answer.
     const departments = (await routingSettings(s.db)).departmentRouting ? await departmentsForVisitors(s.db) : [];
     const now = s.clock.now();
-    return reply.header('cache-control', 'no-store').send({ ...publicRoom(room, now), ...(await s.conversations.queue.availability(room, now)), departments });
+    // The widget reads this from the company's own pages (another origin); it is public anyway.
+    return reply.header('cache-control', 'no-store').header('access-control-allow-origin', '*').send({
+      ...publicRoom(room, now), ...(await s.conversations.queue.availability(room, now)), departments, upload: uploadPolicy(room.settings, uploadHost(s.cfg), UPLOAD_MAX_BYTES),
+    });
   });
 
   app.post<{ Params: { slug: string }; Body: ContactInput }>('/api/v1/rooms/:slug/conversations', {

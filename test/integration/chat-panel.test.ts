@@ -246,13 +246,18 @@ describe('chat panel in Chromium', function () {
     const ahead = await customer(stack, { name: 'Ahead Customer', message: 'first in line' }, 'line');
     const page = await browser.newPage();
     await startChat(page, 'line', 'Queued Quincy', 'quincy@example.com');
-    await page.waitForFunction(() => (document.querySelector('#status')?.textContent ?? '').includes('You are number 2 in the queue (about 4 minutes).'), undefined, { timeout: 30_000 });
+    // The room pushes the place and the wait (median of its answered chats × place ÷ available agents);
+    // the page shows them in its status line, not as chat lines.
+    const mine = (await stack.sb.db.query("SELECT id FROM conversations WHERE customer_name = 'Queued Quincy'")).rows[0].id as string;
+    await waitUntil(() => stack.sb.conversations.queue.status.statusOf(mine)?.position === 2, 20_000, 'Quincy second in the queue');
+    expect(stack.sb.conversations.queue.status.statusOf(mine)?.etaSeconds).to.be.a('number');
+    await page.waitForFunction(() => /You are number 2 in the queue \(about .+\)\./.test(document.querySelector('#status')?.textContent ?? ''), undefined, { timeout: 30_000 });
     expect(await page.textContent('#status')).to.match(/^Waiting for an agent…/);
-    // The one ahead is served: next in line.
-    await stack.sb.db.query("UPDATE conversations SET status = 'closed', closed_at = now() WHERE id = $1", [ahead.id]);
-    await page.waitForFunction(() => (document.querySelector('#status')?.textContent ?? '').includes('You are next in the queue (about 2 minutes).'), undefined, { timeout: 30_000 });
+    // The one ahead leaves: next in line.
+    expect((await fetch(`${stack.cfg.publicUrl}/api/v1/conversations/${ahead.id}/end`, { method: 'POST', headers: { authorization: `Bearer ${ahead.customerToken}` } })).status).to.equal(204);
+    await page.waitForFunction(() => /You are next in the queue/.test(document.querySelector('#status')?.textContent ?? ''), undefined, { timeout: 30_000 });
+    expect(await page.textContent('#log')).not.to.match(/in the queue/);
     // Another conversation's token tells nothing.
-    const mine = (await stack.sb.db.query("SELECT id FROM conversations WHERE customer_name = 'Queued Quincy'")).rows[0].id;
     expect((await fetch(`${stack.cfg.publicUrl}/api/v1/conversations/${mine}/queue`, { headers: { authorization: `Bearer ${ahead.customerToken}` } })).status).to.equal(404);
     await page.close();
   });

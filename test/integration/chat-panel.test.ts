@@ -229,7 +229,11 @@ describe('chat panel in Chromium', function () {
     expect(await page.$('#alert')).to.equal(null);
     await page.fill('#note-message', 'I feel ill. Please call me back tomorrow.');
     await page.click('#note-send');
-    await page.waitForSelector('#log li.notice.important:has-text("we will answer you by email")');
+    await page.waitForSelector('#log li.notice.important:has-text("we will answer you by email")').catch(async (e: Error) => {
+      throw new Error(`${e.message}; note panel says: ${await page.textContent('#note .panel-status').catch(() => '(gone)')}; log: ${await page.textContent('#log')}`);
+    });
+    // The page shows the end at once and ends the chat on the server right after.
+    await waitUntil(async () => (await stack.sb.db.query("SELECT 1 FROM conversations WHERE customer_name = 'Nora Note' AND channel = 'chat' AND status = 'closed'")).rowCount === 1, 10_000, 'the chat closed');
     const rows = (await stack.sb.db.query("SELECT channel, status, closed_by, first_message FROM conversations WHERE customer_name = 'Nora Note' ORDER BY created_at")).rows;
     expect(rows).to.deep.equal([
       { channel: 'chat', status: 'closed', closed_by: 'customer', first_message: 'I feel ill' },

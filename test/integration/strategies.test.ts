@@ -9,6 +9,7 @@ import { customer, startStack, untilAvailable, waitUntil, type CustomerSession, 
 import { isInvite, isSelfPresence, joinPresence, groupchat, TestClient, xml } from '../support/xmpp.js';
 import { launchChromium } from '../support/browser.js';
 import { adminApi } from '../support/admin-api.js';
+import { signIdentity } from '../../src/core/identity.js';
 
 type Online = { client: TestClient; jid: string; nick: string; id: string };
 interface Profile { maxChats?: number; show?: string; location?: { lat: number; lon: number }; mobile?: boolean; departmentIds?: string[] }
@@ -309,6 +310,28 @@ describe('routing strategies and eligibility rules (real servers, 3+ agents)', f
       expect(rows[0]!.agent).to.equal(c.id);
       const joined = (await stack.sb.db.query('SELECT customer_joined_at FROM conversations WHERE id = $1', [again.id])).rows[0].customer_joined_at as Date;
       for (const o of rows.slice(1)) expect(o.created_at.getTime() - joined.getTime()).to.be.at.least(2000 - 5);
+    });
+
+    it('by verified identity: the id the company\'s site signed, whatever email or browser', async () => {
+      const slug = await room(stack, { stickyAgent: true, tierDelaySeconds: 600 });
+      const [a, b, c] = [await agentOnline(stack, 'Ivy'), await agentOnline(stack, 'Ian'), await agentOnline(stack, 'Ike')];
+      const key = (await stack.sb.db.query('SELECT secret FROM rooms WHERE slug = $1', [slug])).rows[0].secret as string;
+      const id = `member-${randomUUID().slice(0, 8)}`;
+      const identity = (email: string) => {
+        const attrs = { id, email, ts: Math.floor(Date.now() / 1000) };
+        return { ...attrs, signature: signIdentity(key, slug, attrs) };
+      };
+      const first = await customer(stack, form('Known', { email: 'home@example.com', identity: identity('home@example.com') }), slug);
+      expect(await offeredTo(stack, first.id, 3)).to.deep.equal(sorted(a, b, c));
+      await accept(a, first);
+      await a.client.send(groupchat(first.roomJid, '!close'));
+      await waitUntil(async () => (await stack.sb.db.query('SELECT status FROM conversations WHERE id = $1', [first.id])).rows[0].status === 'closed', 10_000, 'closed');
+
+      const again = await customer(stack, form('Known at work', { email: 'work@example.com', identity: identity('work@example.com') }), slug);
+      expect(await offeredTo(stack, again.id)).to.deep.equal([a.id]);
+      // A forged signature with the same id is not trusted: a first-time customer, offered to everyone.
+      const forged = await customer(stack, form('Impostor', { email: 'x@example.com', identity: { ...identity('x@example.com'), signature: '0'.repeat(64) } }), slug);
+      expect(await offeredTo(stack, forged.id, 3)).to.deep.equal(sorted(a, b, c));
     });
 
     it('ask-all is refused (409) where the room does not allow it', async () => {

@@ -48,8 +48,9 @@ export class Waiting {
       const form = this.o.form;
       this.notePanel = noteForm(this.o.email ?? '', typeof form.message === 'string' ? form.message : '', async (email, message) => {
         await leaveNote(room.slug, { ...form, email, message });
-        await endConversation(ticket).catch(() => {});
+        // The page closes first: the room's own end (destroyed) would otherwise say "ended" without the note's words.
         this.o.close(strings.noteInsteadSent);
+        await endConversation(ticket).catch(() => {});
       });
       this.o.view.addPanel(this.notePanel);
     }

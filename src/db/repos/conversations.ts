@@ -139,6 +139,8 @@ export async function previousAgents(db: Queryable, ids: readonly string[]): Pro
       SELECT p.agent_id::text FROM (
           SELECT agent_id, accepted_at FROM conversations WHERE customer_id = w.customer_id AND created_at < w.created_at AND accepted_at IS NOT NULL
           UNION ALL SELECT agent_id, accepted_at FROM conversations WHERE w.visitor_id IS NOT NULL AND visitor_id = w.visitor_id AND created_at < w.created_at AND accepted_at IS NOT NULL
+          UNION ALL SELECT agent_id, accepted_at FROM conversations WHERE w.verified_identity->>'id' IS NOT NULL
+            AND verified_identity->>'id' = w.verified_identity->>'id' AND created_at < w.created_at AND accepted_at IS NOT NULL
           UNION ALL SELECT c.agent_id, c.accepted_at FROM customers me JOIN customers same ON same.external_id = me.external_id
             JOIN conversations c ON c.customer_id = same.id
             WHERE me.id = w.customer_id AND me.external_id IS NOT NULL AND c.created_at < w.created_at AND c.accepted_at IS NOT NULL

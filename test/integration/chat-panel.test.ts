@@ -245,8 +245,12 @@ describe('chat panel in Chromium', function () {
   it('while waiting, the page shows the place in the room\'s queue and an estimated wait, kept up to date', async () => {
     expect((await admin.call('POST', '/api/v1/rooms', admin.admin, { slug: 'line', settings: { name: 'Line' } })).status).to.equal(201);
     // History: one chat of this room was answered two minutes after it arrived.
-    const past = await customer(stack, { name: 'Past Customer', message: 'old' }, 'line');
+    // Started but never joined, so no dispatch reads the room's history before it is written.
+    const past = await (await fetch(`${stack.cfg.publicUrl}/api/v1/rooms/line/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Past Customer', message: 'old' }) })).json() as { id: string };
     await stack.sb.db.query("UPDATE conversations SET status = 'closed', accepted_at = created_at + interval '120 seconds', closed_at = now() WHERE id = $1", [past.id]);
+    // Someone available to share the wait among (it gets offers and leaves them pending).
+    const lou = await onlineAgent(stack, 'Lou');
+    await untilAvailable(stack, lou.jid);
     const ahead = await customer(stack, { name: 'Ahead Customer', message: 'first in line' }, 'line');
     const page = await browser.newPage();
     await startChat(page, 'line', 'Queued Quincy', 'quincy@example.com');

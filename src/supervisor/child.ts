@@ -47,7 +47,12 @@ export function tcpReady(host: string, port: number): () => Promise<boolean> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** How many of its last output lines a child that exits early reports. */
+const TAIL_LINES = 8;
+
 export class SupervisedChild {
+  /** The child's last lines of output (stdout and stderr), for the error when it dies early. */
+  private tail: string[] = [];
   private proc?: ChildProcess;
   private stopping = false;
   private restarts: number[] = [];
@@ -77,7 +82,9 @@ export class SupervisedChild {
     });
     this.proc = proc;
     const onLine = spec.onLine ?? ((l: string) => this.log.debug(`[${spec.name}] ${l}`));
-    for (const stream of [proc.stdout, proc.stderr]) if (stream) createInterface({ input: stream }).on('line', onLine);
+    this.tail = [];
+    const keep = (l: string) => { this.tail.push(l); if (this.tail.length > TAIL_LINES) this.tail.shift(); onLine(l); };
+    for (const stream of [proc.stdout, proc.stderr]) if (stream) createInterface({ input: stream }).on('line', keep);
     this.exited = new Promise((resolve) => {
       proc.once('exit', (code, signal) => {
         if (spec.killGroup && proc.pid) { try { process.kill(-proc.pid, 'SIGKILL'); } catch { /* the group is empty */ } }
@@ -114,7 +121,10 @@ export class SupervisedChild {
     const deadline = Date.now() + (this.spec.readyTimeoutMs ?? 20_000);
     const proc = this.proc;
     while (Date.now() < deadline) {
-      if (!this.proc || this.proc !== proc) throw new Error(`${this.spec.name} exited before it was ready`);
+      if (!this.proc || this.proc !== proc) {
+        // What it said last is usually why (a port in use, a config error).
+        throw new Error(`${this.spec.name} exited before it was ready${this.tail.length ? `; its last output:\n  ${this.tail.join('\n  ')}` : ''}`);
+      }
       if (await this.spec.ready()) { this.log.debug(`${this.spec.name} ready (pid ${proc?.pid})`); return; }
       await sleep(50);
     }

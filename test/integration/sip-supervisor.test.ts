@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { WebSocket } from 'ws';
 import { sipOptions } from '../../sip/options-ping.js';
 import { ngPing } from '../../sip/rtpengine/ng.js';
-import { freePort } from '../support/ports.js';
+import { freePort, freeSipPort } from '../support/ports.js';
 import { alive, childrenOf, descendantsOf, spawnNode, type Spawned } from '../support/processes.js';
 import { waitUntil } from '../support/stack.js';
 
@@ -22,7 +22,11 @@ describe('supervisor with voice (rtpengine, Kamailio)', function () {
   });
 
   const ports = async () => {
-    const [http, pg, c2s, comp, xhttp, sip, ws, evapi, ng] = await Promise.all(Array.from({ length: 9 }, () => freePort()));
+    // One after the other, all different; SIP and rtpengine's control also need the UDP port free.
+    const taken = new Set<number>();
+    const pick = async (udp = false) => { for (;;) { const p = udp ? await freeSipPort() : await freePort(); if (!taken.has(p)) { taken.add(p); return p; } } };
+    const [http, pg, c2s, comp, xhttp] = [await pick(), await pick(), await pick(), await pick(), await pick()];
+    const [sip, ws, evapi, ng] = [await pick(true), await pick(), await pick(), await pick(true)];
     const media = 42000 + 200 * Math.floor(Math.random() * 80);
     return {
       http: http!, sip: sip!, ng: ng!,

@@ -10,7 +10,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, silentLogger } from '../../src/log.js';
 import { EmbeddedKamailio } from '../../src/supervisor/kamailio.js';
 import { EmbeddedRtpengine } from '../../src/supervisor/rtpengine.js';
-import { freePort } from './ports.js';
+import { freePort, freeSipPort } from './ports.js';
 import { startStack, type Stack } from './stack.js';
 
 export interface VoiceEnv {
@@ -29,7 +29,7 @@ const TUNING = { children: 2, minExpires: 1, usrlocTimer: 1 };
 export async function startVoice(opts: { rtpengine?: boolean; overrides?: Partial<Config> } = {}): Promise<VoiceEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-voice-'));
   chmodSync(dir, 0o755); // Kamailio and rtpengine run as their own users when we are root
-  const [sipPort, sipWsPort, sipEvapiPort, rtpengineNgPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+  const [sipPort, sipWsPort, sipEvapiPort, rtpengineNgPort] = [await freeSipPort(), await freePort(), await freePort(), await freeSipPort()];
   const rtpenginePortMin = 42000 + 200 * Math.floor(Math.random() * 80);
   const overrides: Partial<Config> = {
     voiceEnabled: true, sipPort, sipWsPort, sipWebsocketUrl: `ws://127.0.0.1:${sipWsPort}`, sipEvapiPort,

@@ -8,7 +8,7 @@ import { insertCanned } from '../../src/db/repos/canned.js';
 import { insertDepartment, setMembers } from '../../src/db/repos/departments.js';
 import { insertPredefined } from '../../src/db/repos/predefined.js';
 import { transcriptData } from '../../src/mail/transcript-data.js';
-import { startStack, waitUntil, type Stack } from '../support/stack.js';
+import { clearStack, startStack, waitUntil, type Stack } from '../support/stack.js';
 import { agents, bodies, fromDesk, join, record, roomBody, served, toDesk } from '../support/commands.js';
 import { errorCondition, groupchat, isBody, isInvite, isPresenceError, isSelfPresence, joinPresence, TestClient } from '../support/xmpp.js';
 
@@ -23,9 +23,7 @@ describe('agent commands in a conversation (Prosody + PostgreSQL)', function () 
   before(async () => { stack = await startStack(); });
   after(async () => { await stack?.stop(); });
   afterEach(async () => {
-    await Promise.all(stack.clients.splice(0).map((c) => c.stop()));
-    await stack.sb.db.query("UPDATE conversations SET status = 'closed', closed_at = now() WHERE status <> 'closed'");
-    await stack.sb.db.query("UPDATE offers SET status = 'withdrawn' WHERE status = 'pending'");
+    await clearStack(stack);
     await stack.sb.db.query("UPDATE transfers SET status = 'cancelled' WHERE status = 'pending'");
   });
 

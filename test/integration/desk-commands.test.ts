@@ -4,7 +4,7 @@
 // restart of our process).
 import { expect } from 'chai';
 import { insertDepartment } from '../../src/db/repos/departments.js';
-import { customer, startStack, untilAvailable, waitUntil, type Stack } from '../support/stack.js';
+import { clearStack, customer, startStack, untilAvailable, waitUntil, type Stack } from '../support/stack.js';
 import { agents, fromDesk, toDesk } from '../support/commands.js';
 import { errorCondition, isInvite, isPresenceError, isSelfPresence, joinPresence, xml } from '../support/xmpp.js';
 
@@ -14,9 +14,7 @@ describe('desk commands (Prosody + PostgreSQL)', function () {
   before(async () => { stack = await startStack(); });
   after(async () => { await stack?.stop(); });
   afterEach(async () => {
-    await Promise.all(stack.clients.splice(0).map((c) => c.stop()));
-    await stack.sb.db.query("UPDATE conversations SET status = 'closed', closed_at = now() WHERE status <> 'closed'");
-    await stack.sb.db.query("UPDATE offers SET status = 'withdrawn' WHERE status = 'pending'");
+    await clearStack(stack);
   });
 
   const statusOf = async (id: string) => (await stack.sb.db.query('SELECT status, agent_id FROM conversations WHERE id = $1', [id])).rows[0] as { status: string; agent_id: string | null };

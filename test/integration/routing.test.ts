@@ -1,7 +1,7 @@
 // Offers and the queue on real servers: decline and timeout go to the next
 // agent, away agents and full agents get nothing, nobody → waiting → offered.
 import { expect } from 'chai';
-import { customer, onlineAgent, startStack, untilAvailable, waitUntil, type Stack } from '../support/stack.js';
+import { clearStack, customer, onlineAgent, startStack, untilAvailable, waitUntil, type Stack } from '../support/stack.js';
 import { groupchat, isBody, isInvite, isSelfPresence, joinPresence, NS_MUC_USER, xml } from '../support/xmpp.js';
 
 async function setRoom(stack: Stack, patch: Record<string, unknown>): Promise<void> {
@@ -19,9 +19,7 @@ describe('routing: offers and the queue', function () {
   after(async () => { await stack?.stop(); });
   afterEach(async () => {
     // Leave no client online and nothing queued for the next test, even after a failure.
-    await Promise.all(stack.clients.splice(0).map((c) => c.stop()));
-    await stack.sb.db.query("UPDATE conversations SET status = 'closed', closed_at = now() WHERE status <> 'closed'");
-    await stack.sb.db.query("UPDATE offers SET status = 'withdrawn' WHERE status = 'pending'");
+    await clearStack(stack);
   });
 
   it('a decline (XEP-0045) sends the chat to the next agent, not back to the one who declined', async () => {

@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { randomUUID } from 'node:crypto';
 import { defaultRoomSettings, type RoomSettings } from '../../src/core/room-settings.js';
 import { insertRoom, privateRoomOf } from '../../src/db/repos/rooms.js';
-import { customer, startStack, untilAvailable, waitUntil, type CustomerSession, type Stack } from '../support/stack.js';
+import { clearStack, customer, startStack, untilAvailable, waitUntil, type CustomerSession, type Stack } from '../support/stack.js';
 import { isInvite, isSelfPresence, joinPresence, groupchat, TestClient, xml } from '../support/xmpp.js';
 import { launchChromium } from '../support/browser.js';
 import { adminApi } from '../support/admin-api.js';
@@ -71,9 +71,7 @@ describe('routing strategies and eligibility rules (real servers, 3+ agents)', f
   before(async () => { stack = await startStack(); });
   after(async () => { await stack?.stop(); });
   afterEach(async () => {
-    await Promise.all(stack.clients.splice(0).map((c) => c.stop()));
-    await stack.sb.db.query("UPDATE conversations SET status = 'closed', closed_at = now() WHERE status <> 'closed'");
-    await stack.sb.db.query("UPDATE offers SET status = 'withdrawn', ended_at = now() WHERE status = 'pending'");
+    await clearStack(stack);
     await stack.sb.db.query('UPDATE url_routes SET enabled = false');
     await stack.sb.db.query("DELETE FROM settings WHERE key = 'routing'");
   });

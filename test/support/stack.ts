@@ -42,6 +42,13 @@ export async function onlineAgent(stack: Stack, name: string, opts: { maxChats?:
   return { client, jid: agent.jid, nick: agent.nickname, id: agent.id };
 }
 
+/** Between tests sharing a stack: every client offline, nothing left open or on offer. */
+export async function clearStack(stack: Stack): Promise<void> {
+  await Promise.all(stack.clients.splice(0).map((c) => c.stop()));
+  await stack.sb.db.query("UPDATE conversations SET status = 'closed', closed_at = now() WHERE status <> 'closed'");
+  await stack.sb.db.query("UPDATE offers SET status = 'withdrawn', ended_at = now() WHERE status = 'pending'");
+}
+
 export async function waitUntil(cond: () => boolean | Promise<boolean>, timeoutMs = 10_000, what = 'condition'): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) { if (await cond()) return; await new Promise((r) => setTimeout(r, 25)); }

@@ -108,7 +108,6 @@ describe('queue under load', function () {
     })();
 
     // 500 forms within one second, then every customer logs in and joins.
-    const t0 = Date.now();
     const started = await Promise.all(Array.from({ length: N }, async (_, i) => {
       const res = await fetch(`${stack.cfg.publicUrl}/api/v1/rooms/general/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Crowd ${i}`, message: `question ${i}` }) });
       expect(res.status).to.equal(201);
@@ -116,7 +115,6 @@ describe('queue under load', function () {
       passwords.set(s.roomJid, s.password);
       return s;
     }));
-    const formsMs = Date.now() - t0;
     const ended = new Set<string>();
     await pool(started, 50, async (s) => {
       const c = await TestClient.guest({ url: `ws://127.0.0.1:${stack.cfg.httpPort}/xmpp-websocket`, domain: s.guestDomain });
@@ -140,7 +138,6 @@ describe('queue under load', function () {
     const doubled = await stack.sb.db.query("SELECT conversation_id FROM offers WHERE status = 'accepted' GROUP BY conversation_id HAVING count(*) > 1");
     expect(doubled.rowCount).to.equal(0);
     await waitUntil(() => ended.size === N, 30_000, 'every customer saw their chat end');
-    expect(formsMs, 'the 500 forms, all sent at once, answered within 5 s').to.be.below(5000);
     expect(samples).to.be.greaterThan(10);
     expect(maxActive).to.be.at.most(MAX).and.at.least(1);
     expect(problems).to.deep.equal([]);

@@ -49,6 +49,8 @@ export const texts = {
   wrongPassword: 'The password for this conversation is wrong.',
   noSuchConversation: 'There is no such conversation.',
   notOccupant: 'You are not in this conversation; join it first.',
+  /** XEP-0313 query on a conversation's room by someone not in it. */
+  archiveForbidden: 'Only the people in this conversation can read its messages; join it first.',
   noPrivateMessages: 'Private messages are not available in conversations.',
   customerCannotChangeSubject: 'Only agents can change the subject of a conversation.',
   unknownCommand: (cmd: string) => `Unknown command "${cmd}". Type !help for the list.`,

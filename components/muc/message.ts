@@ -118,15 +118,18 @@ export async function say(muc: MucService, room: RoomState, occ: Occupant,
   muc.onLine?.(room, { senderKind: occ.kind, nick: occ.nick, agentId: occ.agentId, body: o.private ? commandTexts.privateMark(o.body) : o.body });
 }
 
-/** A notice from the room itself (no nick): stored, then sent to every occupant or to some. */
-export async function notice(muc: MucService, room: RoomState, text: string, opts: { to?: Occupant[]; store?: boolean } = {}): Promise<void> {
+/**
+ * A notice from the room itself (no nick): stored, then sent to every occupant
+ * or to some; `payload` says the same for programs (sent, not stored).
+ */
+export async function notice(muc: MucService, room: RoomState, text: string, opts: { to?: Occupant[]; store?: boolean; payload?: Element[] } = {}): Promise<void> {
   const id = randomUUID();
   if (opts.store ?? !opts.to) {
     await insertMessage(muc.db, { id, conversationId: room.conversation.id, senderKind: 'system', senderNick: null, senderJid: null, agentId: null, body: text, originId: null, private: false });
   }
   for (const o of opts.to ?? room.occupants.values()) {
     muc.send(xml('message', { from: room.jid, to: o.realJid, type: 'groupchat', id },
-      xml('body', {}, text), xml('stanza-id', { xmlns: NS_SID, id, by: room.jid })));
+      xml('body', {}, text), ...(opts.payload ?? []), xml('stanza-id', { xmlns: NS_SID, id, by: room.jid })));
   }
   muc.onLine?.(room, { senderKind: 'system', nick: null, agentId: null, body: text, to: opts.to });
 }

@@ -9,7 +9,8 @@ import { insertMessage } from '../../src/db/repos/messages.js';
 import { conversationByNode } from '../../src/db/repos/conversations.js';
 import { privateAgents, setPrivateMode } from '../../src/db/repos/private-modes.js';
 import { recipients } from '../../src/core/commands.js';
-import { commandTexts, texts } from '../../src/core/texts.js';
+import { commandTexts, texts, uploadTexts } from '../../src/core/texts.js';
+import { MAX_ATTACHMENTS } from '../../src/core/contact-form.js';
 import { errorReply, localOf, resourceOf, xml, type Element } from '../xmpp.js';
 import type { MucService } from './service.js';
 import { NS_MUC_USER, occupantJid, type Occupant, type RoomState } from './state.js';
@@ -44,6 +45,10 @@ export async function handleMessage(muc: MucService, m: Element): Promise<void> 
   if (subject && body === null) { await changeSubject(muc, room, occ, m, subject.getText()); return; }
   if (body === null) { relayChatState(muc, room, occ, m); return; }
   if (occ.kind === 'agent' && isCommand(body.trim())) { await muc.hooks.command(room, occ, body.trim()); return; }
+  // A customer's files (XEP-0066 out-of-band data, one per upload): at most MAX_ATTACHMENTS in one message (issue 6).
+  if (occ.kind === 'customer' && m.getChildren('x', 'jabber:x:oob').length > MAX_ATTACHMENTS) {
+    muc.send(errorReply(m, 'modify', 'policy-violation', uploadTexts.tooMany(MAX_ATTACHMENTS))); return;
+  }
   await storeAndFanOut(muc, room, occ, m, body);
 }
 

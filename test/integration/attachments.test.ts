@@ -4,47 +4,18 @@
 // as a deployment would. Customer in Chromium (picker and Ctrl+V with preview,
 // the room's count, size and type limits), agent on @xmpp/client: a file each way.
 import { expect } from 'chai';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
-import { startSwitchboard } from '../../src/app/switchboard.js';
-import { silentLogger } from '../../src/log.js';
 import { repoPath } from '../../src/paths.js';
-import { EmbeddedProsody, registerAccount, removeAccount } from '../../src/supervisor/prosody.js';
+import type { EmbeddedProsody } from '../../src/supervisor/prosody.js';
 import { adminApi } from '../support/admin-api.js';
 import { launchChromium } from '../support/browser.js';
-import { freshDatabase, testEnv } from '../support/env.js';
-import { freePort } from '../support/ports.js';
 import { onlineAgent, untilAvailable, type Stack } from '../support/stack.js';
+import { uploadStack } from '../support/upload-stack.js';
 import { isInvite, isSelfPresence, joinPresence, xml, type Element } from '../support/xmpp.js';
 
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAYAAABytg0kAAAAFklEQVR42mP8z8DwnwEIGBkZGRgYGAAqAgP9Ku3ZOAAAAABJRU5ErkJggg==', 'base64');
 const NS_UPLOAD = 'urn:xmpp:http:upload:0';
-
-async function ownStack(): Promise<{ stack: Stack; prosody: EmbeddedProsody; dir: string }> {
-  const env = await testEnv();
-  const dir = mkdtempSync(join(tmpdir(), 'switchboard-upload-'));
-  const [c2s, comp, http, httpPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
-  const cfg = {
-    ...env.baseConfig, dataDir: dir, xmppC2sPort: c2s, xmppComponentPort: comp, xmppHttpPort: http,
-    xmppWebsocketUrl: `ws://127.0.0.1:${http}/xmpp-websocket`, httpPort, publicUrl: `http://127.0.0.1:${httpPort}`,
-  };
-  const prosody = new EmbeddedProsody(cfg, silentLogger);
-  await prosody.start();
-  const printed: string[] = [];
-  const databaseUrl = await freshDatabase(env);
-  const sb = await startSwitchboard({
-    cfg: { ...cfg, xmppComponentSecret: prosody.secret }, log: silentLogger, databaseUrl, componentSecret: prosody.secret,
-    accounts: { register: (jid, pw) => registerAccount(prosody.paths.configFile, jid, pw), remove: (jid) => removeAccount(prosody.paths.configFile, jid) },
-    print: (t) => printed.push(t),
-  });
-  const stack: Stack = {
-    env, sb, cfg, printed, databaseUrl, clients: [],
-    async stop() { await Promise.all(stack.clients.splice(0).map((c) => c.stop())); await sb.close(); },
-  };
-  return { stack, prosody, dir };
-}
 
 describe('files in the chat (XEP-0363 upload through our origin)', function () {
   this.timeout(150_000);
@@ -53,7 +24,7 @@ describe('files in the chat (XEP-0363 upload through our origin)', function () {
   let dir: string;
   let browser: Browser;
   before(async () => {
-    ({ stack, prosody, dir } = await ownStack());
+    ({ stack, prosody, dir } = await uploadStack());
     browser = await launchChromium();
     const admin = await adminApi(stack);
     // The room's attachment field sets the limits: images and PDFs, 2 kB each.

@@ -110,6 +110,7 @@ function forwarded(room: RoomState, m: StoredMessage, forAgent: boolean, to: str
   const inner = xml('message', { xmlns: 'jabber:client', from: m.senderNick ? `${room.jid}/${m.senderNick}` : room.jid, type: 'groupchat', id: m.originId ?? m.id },
     xml('body', {}, m.private ? commandTexts.privateMark(m.body) : m.body),
     m.originId ? xml('origin-id', { xmlns: NS_SID, id: m.originId }) : null,
+    m.fileUrl && !m.private ? xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, m.fileUrl)) : null, // XEP-0066: a file, as it was sent
     xml('stanza-id', { xmlns: NS_SID, id: m.id, by: room.jid }),
     // Agents moderate the room and may know who wrote (§5.1.2 extended information).
     forAgent && m.senderJid ? xml('x', { xmlns: NS_MUC_USER }, xml('item', { jid: m.senderJid })) : null);

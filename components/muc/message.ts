@@ -19,6 +19,7 @@ import { TeamRooms } from './team.js';
 
 const NS_SID = 'urn:xmpp:sid:0';
 const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
+const NS_OOB = 'jabber:x:oob';
 export const isCommand = (body: string) => /^[/!]\S/.test(body) && !/^\/me\s/.test(body);
 
 export async function handleMessage(muc: MucService, m: Element): Promise<void> {
@@ -46,7 +47,7 @@ export async function handleMessage(muc: MucService, m: Element): Promise<void> 
   if (body === null) { relayChatState(muc, room, occ, m); return; }
   if (occ.kind === 'agent' && isCommand(body.trim())) { await muc.hooks.command(room, occ, body.trim()); return; }
   // A customer's files (XEP-0066 out-of-band data, one per upload): at most MAX_ATTACHMENTS in one message (issue 6).
-  if (occ.kind === 'customer' && m.getChildren('x', 'jabber:x:oob').length > MAX_ATTACHMENTS) {
+  if (occ.kind === 'customer' && m.getChildren('x', NS_OOB).length > MAX_ATTACHMENTS) {
     muc.send(errorReply(m, 'modify', 'policy-violation', uploadTexts.tooMany(MAX_ATTACHMENTS))); return;
   }
   await storeAndFanOut(muc, room, occ, m, body);
@@ -111,6 +112,7 @@ export async function say(muc: MucService, room: RoomState, occ: Occupant,
   const stored = await insertMessage(muc.db, {
     id: randomUUID(), conversationId: room.conversation.id, senderKind: occ.kind, senderNick: occ.nick, senderJid: occ.realJid,
     agentId: occ.agentId, body: o.body, originId: o.originId ?? null, private: o.private,
+    fileUrl: o.private ? null : o.payload?.find((c) => c.is('x', NS_OOB))?.getChildText('url')?.trim() || null,
   });
   if (!o.private) muc.hooks.stored?.(room, occ); // a private note does not answer the customer
   const payload = o.private

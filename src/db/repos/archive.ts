@@ -33,7 +33,7 @@ export class UnknownArchiveId extends Error {
 }
 
 const COLS = `id, seq::text AS seq, conversation_id AS "conversationId", sender_kind AS "senderKind", sender_nick AS "senderNick",
-  sender_jid AS "senderJid", agent_id AS "agentId", body, origin_id AS "originId", private, created_at AS "createdAt"`;
+  sender_jid AS "senderJid", agent_id AS "agentId", body, origin_id AS "originId", private, created_at AS "createdAt", file_url AS "fileUrl"`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,13 +1,14 @@
 // Service discovery (XEP-0030) for the service and each room (XEP-0045 §6).
 import { conversationByNode } from '../../src/db/repos/conversations.js';
 import { localOf, xml } from '../xmpp.js';
+import { MAM_FEATURES } from './mam.js';
 import type { MucService } from './service.js';
 import { TeamRooms } from './team.js';
 
 const NS_INFO = 'http://jabber.org/protocol/disco#info';
 const NS_ITEMS = 'http://jabber.org/protocol/disco#items';
 const ROOM_FEATURES = ['http://jabber.org/protocol/muc', 'muc_passwordprotected', 'muc_hidden', 'muc_membersonly', 'muc_semianonymous',
-  'muc_temporary', 'muc_unmoderated', 'urn:xmpp:sid:0', 'http://jabber.org/protocol/chatstates', NS_INFO];
+  'muc_temporary', 'muc_unmoderated', 'urn:xmpp:sid:0', 'http://jabber.org/protocol/chatstates', NS_INFO, ...MAM_FEATURES];
 
 const notFound = (text: string) => xml('error', { type: 'cancel' }, xml('item-not-found', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }),
   xml('text', { xmlns: 'urn:ietf:params:xml:ns:xmpp-stanzas' }, text));

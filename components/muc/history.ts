@@ -11,6 +11,7 @@ export function archivedMessage(room: RoomState, m: StoredMessage, to: string): 
     xml('body', {}, m.private ? commandTexts.privateMark(m.body) : m.body),
     xml('delay', { xmlns: 'urn:xmpp:delay', from: room.jid, stamp: m.createdAt.toISOString() }),
     m.originId ? xml('origin-id', { xmlns: 'urn:xmpp:sid:0', id: m.originId }) : null,
+    m.fileUrl && !m.private ? xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, m.fileUrl)) : null, // XEP-0066: shown as the file again
     xml('stanza-id', { xmlns: 'urn:xmpp:sid:0', id: m.id, by: room.jid }));
 }
 

@@ -9,7 +9,8 @@ import { insertMessage } from '../../src/db/repos/messages.js';
 import { conversationByNode } from '../../src/db/repos/conversations.js';
 import { privateAgents, setPrivateMode } from '../../src/db/repos/private-modes.js';
 import { recipients } from '../../src/core/commands.js';
-import { commandTexts, texts } from '../../src/core/texts.js';
+import { commandTexts, texts, uploadTexts } from '../../src/core/texts.js';
+import { MAX_ATTACHMENTS } from '../../src/core/contact-form.js';
 import { errorReply, localOf, resourceOf, xml, type Element } from '../xmpp.js';
 import type { MucService } from './service.js';
 import { NS_MUC_USER, occupantJid, type Occupant, type RoomState } from './state.js';
@@ -18,6 +19,7 @@ import { TeamRooms } from './team.js';
 
 const NS_SID = 'urn:xmpp:sid:0';
 const NS_CHATSTATES = 'http://jabber.org/protocol/chatstates';
+const NS_OOB = 'jabber:x:oob';
 export const isCommand = (body: string) => /^[/!]\S/.test(body) && !/^\/me\s/.test(body);
 
 export async function handleMessage(muc: MucService, m: Element): Promise<void> {
@@ -44,6 +46,10 @@ export async function handleMessage(muc: MucService, m: Element): Promise<void> 
   if (subject && body === null) { await changeSubject(muc, room, occ, m, subject.getText()); return; }
   if (body === null) { relayChatState(muc, room, occ, m); return; }
   if (occ.kind === 'agent' && isCommand(body.trim())) { await muc.hooks.command(room, occ, body.trim()); return; }
+  // A customer's files (XEP-0066 out-of-band data, one per upload): at most MAX_ATTACHMENTS in one message (issue 6).
+  if (occ.kind === 'customer' && m.getChildren('x', NS_OOB).length > MAX_ATTACHMENTS) {
+    muc.send(errorReply(m, 'modify', 'policy-violation', uploadTexts.tooMany(MAX_ATTACHMENTS))); return;
+  }
   await storeAndFanOut(muc, room, occ, m, body);
 }
 
@@ -106,6 +112,7 @@ export async function say(muc: MucService, room: RoomState, occ: Occupant,
   const stored = await insertMessage(muc.db, {
     id: randomUUID(), conversationId: room.conversation.id, senderKind: occ.kind, senderNick: occ.nick, senderJid: occ.realJid,
     agentId: occ.agentId, body: o.body, originId: o.originId ?? null, private: o.private,
+    fileUrl: o.private ? null : o.payload?.find((c) => c.is('x', NS_OOB))?.getChildText('url')?.trim() || null,
   });
   if (!o.private) muc.hooks.stored?.(room, occ); // a private note does not answer the customer
   const payload = o.private
@@ -118,15 +125,18 @@ export async function say(muc: MucService, room: RoomState, occ: Occupant,
   muc.onLine?.(room, { senderKind: occ.kind, nick: occ.nick, agentId: occ.agentId, body: o.private ? commandTexts.privateMark(o.body) : o.body });
 }
 
-/** A notice from the room itself (no nick): stored, then sent to every occupant or to some. */
-export async function notice(muc: MucService, room: RoomState, text: string, opts: { to?: Occupant[]; store?: boolean } = {}): Promise<void> {
+/**
+ * A notice from the room itself (no nick): stored, then sent to every occupant
+ * or to some; `payload` says the same for programs (sent, not stored).
+ */
+export async function notice(muc: MucService, room: RoomState, text: string, opts: { to?: Occupant[]; store?: boolean; payload?: Element[] } = {}): Promise<void> {
   const id = randomUUID();
   if (opts.store ?? !opts.to) {
     await insertMessage(muc.db, { id, conversationId: room.conversation.id, senderKind: 'system', senderNick: null, senderJid: null, agentId: null, body: text, originId: null, private: false });
   }
   for (const o of opts.to ?? room.occupants.values()) {
     muc.send(xml('message', { from: room.jid, to: o.realJid, type: 'groupchat', id },
-      xml('body', {}, text), xml('stanza-id', { xmlns: NS_SID, id, by: room.jid })));
+      xml('body', {}, text), ...(opts.payload ?? []), xml('stanza-id', { xmlns: NS_SID, id, by: room.jid })));
   }
   muc.onLine?.(room, { senderKind: 'system', nick: null, agentId: null, body: text, to: opts.to });
 }

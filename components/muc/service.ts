@@ -9,6 +9,7 @@ import { texts } from '../../src/core/texts.js';
 import { connectComponent, errorReply, localOf, xml, type Element } from '../xmpp.js';
 import { joinError } from './errors.js';
 import { registerDisco } from './disco.js';
+import { registerArchive } from './mam.js';
 import type { MucHooks } from './hooks.js';
 import { handlePresence } from './join.js';
 import { removeOccupantSession } from './leave.js';
@@ -42,6 +43,7 @@ export class MucService {
     this.conn = await connectComponent({ ...this.opts }, (el) => this.onStanza(el));
     registerDisco(this);
     registerPing(this);
+    registerArchive(this);
     void this.checkOccupants();
   }
 

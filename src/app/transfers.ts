@@ -18,6 +18,7 @@ import type { Logger } from '../log.js';
 import { sendInvitation } from '../../components/muc/actions.js';
 import { notice } from '../../components/muc/message.js';
 import { removeOccupantSession } from '../../components/muc/leave.js';
+import { xml } from '../../components/xmpp.js';
 import type { MucService } from '../../components/muc/service.js';
 import type { RoomState } from '../../components/muc/state.js';
 import type { DeskService } from '../../components/desk/service.js';
@@ -134,7 +135,9 @@ export class Transfers {
     if (room) {
       const customers = [...room.occupants.values()].filter((o) => o.kind === 'customer');
       const staff = [...room.occupants.values()].filter((o) => o.kind === 'agent');
-      await notice(muc, room, T.transferredCustomer(by.nickname), { to: customers, store: true });
+      // The customer page reads the new agent from the payload (web/customer/read.ts).
+      await notice(muc, room, T.transferredCustomer(by.nickname), { to: customers, store: true,
+        payload: [xml('transferred', { xmlns: 'urn:switchboard:transfer', nick: by.nickname })] });
       await notice(muc, room, T.transferredAgents(from?.nickname ?? 'An agent', by.nickname), { to: staff, store: false });
       await this.removeAgent(room, t.fromAgentId, T.transferredAway(by.nickname));
     }

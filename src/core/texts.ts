@@ -49,6 +49,8 @@ export const texts = {
   wrongPassword: 'The password for this conversation is wrong.',
   noSuchConversation: 'There is no such conversation.',
   notOccupant: 'You are not in this conversation; join it first.',
+  /** XEP-0313 query on a conversation's room by someone not in it. */
+  archiveForbidden: 'Only the people in this conversation can read its messages; join it first.',
   noPrivateMessages: 'Private messages are not available in conversations.',
   customerCannotChangeSubject: 'Only agents can change the subject of a conversation.',
   unknownCommand: (cmd: string) => `Unknown command "${cmd}". Type !help for the list.`,
@@ -164,4 +166,18 @@ export const queueTexts = {
   roomClosedNow: 'this room is closed now (outside its working hours); leave a note and we will answer by email',
   roomFull: (max: number) => `this room has reached its limit of ${max} chats at once; leave a note and we will answer by email, or try again later`,
   requeuedAgent: (customer: string) => `You left the chat with ${customer} and did not come back in time: it went back to the queue for other agents.`,
+} as const;
+
+function sizeText(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round((bytes / (1024 * 1024)) * 10) / 10} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} kB`;
+  return `${bytes} bytes`;
+}
+
+/** Files in the chat (issue 6): what the upload service's gate says when a room's limits refuse one. */
+export const uploadTexts = {
+  tooLarge: (name: string, maxBytes: number) => `${name} is too large: this chat accepts files up to ${sizeText(maxBytes)}.`,
+  wrongType: (name: string, accept: readonly string[]) => `${name} cannot be sent here: this chat accepts only ${accept.join(', ')}.`,
+  notInConversation: 'Files can only be sent from a conversation you are in; join it first.',
+  tooMany: (max: number) => `At most ${max} files can be sent in one message.`,
 } as const;

@@ -1,8 +1,10 @@
 // Resilience of the customer page (issue 6, item 5) in Chromium against the real
 // stack: a reload mid-chat, a dropped connection, and a reload while a message
 // waits to be sent all resume the same conversation, with every message shown
-// once and delivered once (XEP-0045 history, `since` on a rejoin, deduplicated
-// by XEP-0359 stanza-id and origin-id).
+// once and delivered once (each join asks for no XEP-0045 history; the page
+// reads the room's XEP-0313 archive after the last stanza-id it shows, page by
+// page, holding live lines until it has; duplicates drop by XEP-0359 stanza-id
+// and origin-id).
 import { expect } from 'chai';
 import { mkdirSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
@@ -107,6 +109,51 @@ describe('customer page: reload and network drop resume the conversation', funct
     }
     mkdirSync(repoPath('test-artifacts'), { recursive: true });
     await page.screenshot({ path: repoPath('test-artifacts', 'resume-after-reloads.png'), fullPage: true });
+    expect(errors, errors.join('\n')).to.deep.equal([]);
+    await page.close();
+  });
+
+  it('a long absence: every line said while away comes back from the archive, once and in order, after a drop and after a reload', async () => {
+    const agent = await onlineAgent(stack, 'Lena');
+    await untilAvailable(stack, agent.jid);
+    const page = await browser.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('dialog', (d) => void d.accept());
+    await page.addInitScript(SOCKETS);
+    await page.goto(`${stack.cfg.publicUrl}/c/general`);
+    await page.fill('input[name="name"]', 'Long Absence');
+    await page.fill('[name="message"]', 'Hello archive');
+    await page.click('#start');
+    await page.waitForSelector('#chat', { state: 'visible' });
+    const inv = await agent.client.waitFor((el) => isInvite()(el) && (el.getChildText('body') ?? '').includes('Long Absence'), 20_000, 'offer');
+    const roomJid = inv.attrs.from!;
+    await agent.client.send(joinPresence(roomJid, agent.nick, inv.getChild('x', 'jabber:x:conference')?.attrs.password));
+    await agent.client.waitFor(isSelfPresence(roomJid));
+    await agent.client.send(groupchat(roomJid, 'before the drop'));
+    await shown(page, 'before the drop');
+
+    // More lines while the page is away than any XEP-0045 history would give (100),
+    // and more again while it comes back and reads the archive.
+    await page.evaluate(() => { (window as any).__block = true; for (const ws of (window as any).__sockets) ws.close(); });
+    await page.waitForFunction(() => /Reconnecting/.test(document.querySelector('#status')?.textContent ?? ''));
+    const away = Array.from({ length: 140 }, (_, i) => `away ${i + 1}`);
+    for (const text of away.slice(0, 120)) await agent.client.send(groupchat(roomJid, text));
+    await page.evaluate(() => { (window as any).__block = false; });
+    for (const text of away.slice(120)) await agent.client.send(groupchat(roomJid, text));
+    await shown(page, 'away 140');
+    const expected = ['Hello archive', 'before the drop', ...away];
+    expect(await bodies(page)).to.deep.equal(expected);
+
+    // A reload: the whole conversation again (over 140 lines), plus what was said meanwhile.
+    const reloading = page.reload();
+    await agent.client.send(groupchat(roomJid, 'during the reload'));
+    await reloading;
+    await page.waitForSelector('#chat', { state: 'visible' });
+    await shown(page, 'during the reload');
+    await agent.client.send(groupchat(roomJid, 'after the reload'));
+    await shown(page, 'after the reload');
+    expect(await bodies(page)).to.deep.equal([...expected, 'during the reload', 'after the reload']);
     expect(errors, errors.join('\n')).to.deep.equal([]);
     await page.close();
   });

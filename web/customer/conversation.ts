@@ -9,26 +9,17 @@ import { Waiting } from './waiting.js';
 import { ChatView } from './chat-view.js';
 import { connect, type Connection } from './connect.js';
 import { Outbox } from './outbox.js';
-import { readStanza, type RoomEvent, type StanzaError } from './read.js';
-import { groupchat, joinPresence, type ChatState, type HistoryRequest } from './stanzas.js';
+import { CatchUp } from './catch-up.js';
+import { readStanza, type MessageEvent, type RoomEvent, type StanzaError } from './read.js';
+import { groupchat, joinPresence, type ChatState } from './stanzas.js';
 import { strings } from './strings.js';
 import { TypingNotifier, TypingWatcher } from './typing.js';
 import { randomId } from './dom.js';
 import { loadPending, savePending } from './session.js';
 import { upload } from './upload.js';
 
-const HISTORY_MAX = 100;
-
-
-/**
- * A rejoin asks for what came after the newest line the room stamped (its own
- * clock: ours may be minutes off); stanza-ids drop what we already have.
- */
-const SINCE_MARGIN_MS = 1_000;
 const JOIN_RETRY_MS = 2_000;
 const JOIN_GIVE_UP_MS = 60_000;
-/** If the room sends no subject after the history (XEP-0045 §7.2.15), stop waiting for it. */
-const HISTORY_WAIT_MS = 2_000;
 /**
  * Join errors worth another try: our component restarting (Prosody bounces
  * instead of queueing) or a lingering session of ours still holding the nick.
@@ -75,14 +66,15 @@ export class Conversation {
   /** Other occupants announced during the join in progress. */
   private incoming = new Set<string>();
   private readonly seenIds = new Set<string>();
+  /** The newest stanza-id shown: the archive is read after it on each rejoin. */
+  private lastStanzaId?: string;
   /** Lines without a stanza-id, by sender and text; `shownBeforeJoin` is its copy when the join began. */
   private readonly seenUnstamped = new Set<string>();
   private shownBeforeJoin = new Set<string>();
-  /** The newest time the room itself put on a line (XEP-0203 delay in its history). */
-  private lastStamp?: Date;
   private joinStartedAt = 0;
   private joinTimer?: ReturnType<typeof setTimeout>;
-  private historyTimer?: ReturnType<typeof setTimeout>;
+  /** What was said while we were away (a reload, a drop), from the room's archive. */
+  private readonly catchUp: CatchUp;
   private readonly conn: Connection;
   private readonly outbox: Outbox;
   private readonly typingOut = new TypingNotifier((state) => this.sendState(state));
@@ -95,8 +87,6 @@ export class Conversation {
   private readonly restored = new Map<string, { body: string; oob?: boolean }>();
   /** Agents' pictures by nick, from the conversation's agents list. */
   private readonly avatars = new Map<string, string | null>();
-  /** The agent who last left, for telling a transfer from a join. */
-  private lastAgentLeft?: string;
   private readonly warnBeforeLeaving = (e: BeforeUnloadEvent) => {
     if (this.phase === 'closed' || this.phase === 'failed') return;
     e.preventDefault();
@@ -141,6 +131,13 @@ export class Conversation {
       persist: (pending) => savePending(o.ticket.id, [...pending, ...this.restoredList()]),
     });
     for (const p of loadPending(o.ticket.id)) this.restored.set(p.id, { body: p.body, oob: p.oob });
+    this.catchUp = new CatchUp({
+      roomJid: o.ticket.roomJid,
+      iq: (request) => this.conn.iq(request),
+      lastId: () => this.lastStanzaId,
+      show: (ev) => this.onMessage(ev),
+      done: () => this.historyDone(),
+    });
     this.conn = connect(o.ticket, {
       online: () => this.beginJoin(),
       down: () => { this.typingIn.clear(); this.typingOut.reset(); this.updateStatus(); },
@@ -165,6 +162,7 @@ export class Conversation {
     this.incoming = new Set();
     this.joinStartedAt = Date.now();
     this.shownBeforeJoin = new Set(this.seenUnstamped);
+    this.catchUp.hold();
     this.updateStatus();
     this.sendJoin();
   }
@@ -172,10 +170,8 @@ export class Conversation {
   private sendJoin(): void {
     clearTimeout(this.joinTimer);
     const { roomJid, password } = this.o.ticket;
-    const history: HistoryRequest = this.lastStamp && this.everJoined
-      ? { since: new Date(this.lastStamp.getTime() - SINCE_MARGIN_MS) }
-      : { maxstanzas: HISTORY_MAX };
-    this.conn.send(joinPresence({ roomJid, nick: this.nick, password, history })).catch(() => {});
+    // No XEP-0045 history: the archive query after the join brings what we miss, in order.
+    this.conn.send(joinPresence({ roomJid, nick: this.nick, password, history: { maxstanzas: 0 } })).catch(() => {});
   }
 
   private onStanza(stanza: Element): void {
@@ -185,11 +181,12 @@ export class Conversation {
     switch (ev.kind) {
       case 'presence': return ev.self || ev.destroyed ? this.onSelfPresence(ev) : this.onOccupant(ev);
       case 'presence-error': return this.onJoinError(ev.error);
-      case 'message': return this.onMessage(ev);
+      case 'message': return this.catchUp.live(ev);
+      case 'archived': return this.catchUp.result(ev.queryId, ev.message);
       case 'queue': return this.onQueue(ev);
       case 'message-error': return this.onMessageError(ev.id, ev.error);
       case 'chat-state': if (!this.ownNicks.has(ev.nick)) this.typingIn.state(ev.nick, ev.state); return;
-      case 'subject': return this.historyDone();
+      case 'subject': return;
     }
   }
 
@@ -212,7 +209,7 @@ export class Conversation {
     this.occupants = this.incoming;
     this.everJoined = true;
     this.updateStatus();
-    this.historyTimer = setTimeout(() => this.historyDone(), HISTORY_WAIT_MS);
+    void this.catchUp.run();
   }
 
   private onOccupant(ev: Extract<RoomEvent, { kind: 'presence' }>): void {
@@ -223,17 +220,12 @@ export class Conversation {
       if (set.has(ev.nick)) return;
       set.add(ev.nick);
       void this.loadAvatars();
-      // An agent arriving in an empty room after another left: the chat was handed over.
-      const handedOver = this.lastAgentLeft !== undefined && this.lastAgentLeft !== ev.nick && set.size === 1;
-      if (live) this.view.addNotice(handedOver ? strings.transferred(ev.nick) : strings.joined(ev.nick));
+      if (live) this.view.addNotice(strings.joined(ev.nick));
     } else {
       set.delete(ev.nick);
       this.typingIn.stop(ev.nick);
       if (ev.newNick) set.add(ev.newNick); // §7.6 nick change: neither left nor joined
-      else {
-        this.lastAgentLeft = ev.nick;
-        if (live) this.view.addNotice(strings.left(ev.nick));
-      }
+      else if (live) this.view.addNotice(strings.left(ev.nick));
     }
     this.updateStatus();
   }
@@ -259,7 +251,7 @@ export class Conversation {
     // Refused for good (or the server stayed away too long): stop, and let the
     // customer start over. A reload retries the same conversation unless the refusal was final.
     this.phase = 'failed';
-    clearTimeout(this.historyTimer);
+    this.catchUp.stop();
     this.outbox.dispose();
     this.view.addNotice(error.text ?? strings.joinFailed, true);
     this.view.close();
@@ -279,12 +271,13 @@ export class Conversation {
     this.updateStatus();
   }
 
-  private onMessage(ev: Extract<RoomEvent, { kind: 'message' }>): void {
-    if (ev.stamp && (!this.lastStamp || ev.stamp > this.lastStamp)) this.lastStamp = ev.stamp;
-    // XEP-0359: the room's stanza-id makes history after a rejoin safe to replay.
+  private onMessage(ev: MessageEvent): void {
+    if (this.phase === 'closed') return;
+    // XEP-0359: the room's stanza-id makes the archive after a rejoin safe to replay.
     if (ev.stanzaId !== undefined) {
       if (this.seenIds.has(ev.stanzaId)) return;
       this.seenIds.add(ev.stanzaId);
+      this.lastStanzaId = ev.stanzaId;
     } else {
       const key = `${ev.nick ?? ''}\n${ev.body}`;
       if (ev.stamp && this.shownBeforeJoin.has(key)) return;
@@ -292,7 +285,8 @@ export class Conversation {
     }
     const time = ev.stamp ?? new Date();
 
-    if (ev.nick === undefined) return this.view.addNotice(ev.body);
+    // The room's own words; a transfer is told in the page's words, with the new agent's name.
+    if (ev.nick === undefined) return this.view.addNotice(ev.transferredTo ? strings.transferred(ev.transferredTo) : ev.body);
     const mine = this.ownNicks.has(ev.nick);
     if (mine && this.outbox.delivered(ev.originId)) return;
     if (mine && ev.originId !== undefined && this.restored.delete(ev.originId)) savePending(this.o.ticket.id, this.restoredList());
@@ -317,7 +311,6 @@ export class Conversation {
   }
 
   private historyDone(): void {
-    clearTimeout(this.historyTimer);
     if (this.phase !== 'joined') return;
     // What the history did not show never reached the room: send it now, under its old id.
     const again = [...this.restored];
@@ -396,7 +389,7 @@ export class Conversation {
     const wasTyping = document.activeElement?.id === 'compose';
     this.phase = 'closed';
     clearTimeout(this.joinTimer);
-    clearTimeout(this.historyTimer);
+    this.catchUp.stop();
     this.outbox.dispose();
     this.typingOut.reset();
     this.typingIn.clear();

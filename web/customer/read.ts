@@ -21,13 +21,19 @@ export type RoomEvent =
       /** XEP-0439 quick responses the sender offers as buttons. */
       responses?: QuickResponse[];
       /** XEP-0066: the body is a file's URL (an upload), to show as the file. */
-      file?: boolean }
+      file?: boolean;
+      /** The room's notice that the conversation moved to another agent: their nick. */
+      transferredTo?: string }
+  /** A line from the room's archive (XEP-0313 §4.2), answering the query `queryId`. */
+  | { kind: 'archived'; queryId: string; message: MessageEvent }
   /** The room's queue status push: the place, the estimated wait; `body` says it in words. */
   | { kind: 'queue'; position: number; etaSeconds: number | null; unmanaged: boolean; body: string }
   | { kind: 'chat-state'; nick: string; state: ChatState }
   | { kind: 'message-error'; id?: string; error: StanzaError }
   /** The subject, which the room sends after the history (XEP-0045 §7.2.15). */
   | { kind: 'subject' };
+
+export type MessageEvent = Extract<RoomEvent, { kind: 'message' }>;
 
 export function readStanza(stanza: Element, roomJid: string): RoomEvent | undefined {
   const from = splitJid(stanza.attrs.from ?? '');
@@ -59,6 +65,8 @@ function readPresence(stanza: Element, nick: string | undefined): RoomEvent | un
 function readMessage(stanza: Element, nick: string | undefined, roomJid: string): RoomEvent | undefined {
   const { type } = stanza.attrs;
   if (type === 'error') return { kind: 'message-error', id: stanza.attrs.id, error: readError(stanza) };
+  const result = nick === undefined ? stanza.getChild('result', NS.mam) : undefined;
+  if (result) return readArchived(result, roomJid);
   if (type !== 'groupchat') return undefined;
 
   const body = stanza.getChildText('body');
@@ -76,9 +84,11 @@ function readMessage(stanza: Element, nick: string | undefined, roomJid: string)
     const sid = stanza.getChildren('stanza-id', NS.sid).find((el) => el.attrs.by?.toLowerCase() === roomJid.toLowerCase());
     const stamp = delay?.attrs.stamp ? new Date(delay.attrs.stamp) : undefined;
     const responses = quickResponses(stanza);
+    const transferred = nick === undefined ? stanza.getChild('transferred', NS.transfer)?.attrs.nick?.trim() : undefined;
     return {
       kind: 'message', nick, body, ...(responses.length ? { responses } : {}),
       ...(isFile(stanza, body) ? { file: true } : {}),
+      ...(transferred ? { transferredTo: transferred } : {}),
       stanzaId: sid?.attrs.id,
       originId: stanza.getChild('origin-id', NS.sid)?.attrs.id,
       stamp: stamp && !Number.isNaN(stamp.getTime()) ? stamp : undefined,
@@ -92,6 +102,25 @@ function readMessage(stanza: Element, nick: string | undefined, roomJid: string)
     return { kind: 'chat-state', nick, state: state.name as ChatState };
   }
   return undefined;
+}
+
+/**
+ * XEP-0313 §4.2: <result queryid id><forwarded><delay/><message/></forwarded>.
+ * The forwarded line must be the room's own (§5.1.2: from the room or an
+ * occupant of it); the result's id is its stanza-id in the archive.
+ */
+function readArchived(result: Element, roomJid: string): RoomEvent | undefined {
+  const queryId = result.attrs.queryid;
+  const forwarded = result.getChild('forwarded', NS.forward);
+  const inner = forwarded?.getChild('message');
+  if (!queryId || !inner || !result.attrs.id) return undefined;
+  const from = splitJid(inner.attrs.from ?? '');
+  if (from.bare !== roomJid.toLowerCase()) return undefined;
+  const ev = readMessage(inner, from.resource, roomJid);
+  if (ev?.kind !== 'message') return undefined;
+  const stamp = forwarded!.getChild('delay', NS.delay)?.attrs.stamp;
+  const when = stamp ? new Date(stamp) : undefined;
+  return { kind: 'archived', queryId, message: { ...ev, stanzaId: result.attrs.id, stamp: when && !Number.isNaN(when.getTime()) ? when : new Date(0) } };
 }
 
 const MAX_RESPONSES = 12;

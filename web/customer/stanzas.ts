@@ -15,12 +15,18 @@ export const NS = {
   rtt: 'urn:xmpp:rtt:0',
   oob: 'jabber:x:oob',
   upload: 'urn:xmpp:http:upload:0',
+  mam: 'urn:xmpp:mam:2',
+  rsm: 'http://jabber.org/protocol/rsm',
+  forward: 'urn:xmpp:forward:0',
+  data: 'jabber:x:data',
+  /** The room's notice that another agent took the conversation over. */
+  transfer: 'urn:switchboard:transfer',
 } as const;
 
 export type ChatState = 'active' | 'composing' | 'paused' | 'inactive' | 'gone';
 export const CHAT_STATES: readonly ChatState[] = ['active', 'composing', 'paused', 'inactive', 'gone'];
 
-/** Either the last N messages (first join) or everything since a moment (rejoin). */
+/** Either the last N messages or everything since a moment (XEP-0045 §7.2.15); 0 when the archive will tell. */
 export type HistoryRequest = { maxstanzas: number } | { since: Date };
 
 export interface JoinOptions { roomJid: string; nick: string; password: string; history: HistoryRequest }
@@ -63,4 +69,15 @@ export function groupchat({ roomJid, id, body, state, preview, oob }: GroupchatO
 export function slotRequest(service: string, file: { name: string; size: number; type: string }): Element {
   return xml('iq', { type: 'get', to: service },
     xml('request', { xmlns: NS.upload, filename: file.name, size: String(file.size), 'content-type': file.type || 'application/octet-stream' }));
+}
+
+// XEP-0313 §4: one page of the room's archive, oldest first, after the last
+// line we have (the after-id field; XEP-0059 <max/> bounds the page).
+export function archiveQuery(o: { roomJid: string; queryId: string; afterId?: string; max: number }): Element {
+  return xml('iq', { type: 'set', to: o.roomJid },
+    xml('query', { xmlns: NS.mam, queryid: o.queryId },
+      xml('x', { xmlns: NS.data, type: 'submit' },
+        xml('field', { var: 'FORM_TYPE', type: 'hidden' }, xml('value', {}, NS.mam)),
+        o.afterId ? xml('field', { var: 'after-id' }, xml('value', {}, o.afterId)) : null),
+      xml('set', { xmlns: NS.rsm }, xml('max', {}, String(o.max)))));
 }

@@ -95,7 +95,7 @@ export const strings = {
   rateChoose: 'Please choose from 1 to 5 stars.',
   avatarOf: (nick: string) => `${nick}`,
   started: (time: string) => `You started this conversation at ${time}.`,
-  transferred: (nick: string) => `Your conversation was transferred to ${nick}.`,
+  transferred: (nick: string) => `You have been transferred to ${nick}, who will continue with you.`,
 
   // Files
   attach: 'Attach files',

@@ -50,7 +50,11 @@ export async function upload(conn: Connection, service: string, file: File): Pro
     if (/^(authorization|cookie|expires)$/i.test(name)) headers[name] = h.getText();
   }
   const res = await fetch(put, { method: 'PUT', body: file, headers });
-  if (!res.ok) throw new Error(strings.fileUploadFailed(file.name));
+  if (!res.ok) {
+    // The server holds the room's limits too (413 too large, 415 wrong type): its words say which.
+    const why = await res.json().then((b: { message?: unknown }) => (typeof b?.message === 'string' ? b.message : ''), () => '');
+    throw new Error(why || strings.fileUploadFailed(file.name));
+  }
   return get;
 }
 

@@ -4,17 +4,19 @@ export interface StoredMessage {
   id: string; seq: string; conversationId: string; senderKind: 'customer' | 'agent' | 'system';
   senderNick: string | null; senderJid: string | null; agentId: string | null; body: string;
   originId: string | null; private: boolean; createdAt: Date;
+  /** The XEP-0066 URL of a file the message carried (an upload), if any. */
+  fileUrl: string | null;
 }
 
 const COLS = `id, seq::text AS seq, conversation_id AS "conversationId", sender_kind AS "senderKind", sender_nick AS "senderNick",
-  sender_jid AS "senderJid", agent_id AS "agentId", body, origin_id AS "originId", private, created_at AS "createdAt"`;
+  sender_jid AS "senderJid", agent_id AS "agentId", body, origin_id AS "originId", private, created_at AS "createdAt", file_url AS "fileUrl"`;
 
-export type NewMessage = Omit<StoredMessage, 'seq' | 'createdAt'>;
+export type NewMessage = Omit<StoredMessage, 'seq' | 'createdAt' | 'fileUrl'> & { fileUrl?: string | null };
 
 export async function insertMessage(db: Queryable, m: NewMessage): Promise<StoredMessage> {
-  const r = await db.query(`INSERT INTO messages (id, conversation_id, sender_kind, sender_nick, sender_jid, agent_id, body, origin_id, private)
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLS}`,
-  [m.id, m.conversationId, m.senderKind, m.senderNick, m.senderJid, m.agentId, m.body, m.originId, m.private]);
+  const r = await db.query(`INSERT INTO messages (id, conversation_id, sender_kind, sender_nick, sender_jid, agent_id, body, origin_id, private, file_url)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING ${COLS}`,
+  [m.id, m.conversationId, m.senderKind, m.senderNick, m.senderJid, m.agentId, m.body, m.originId, m.private, m.fileUrl ?? null]);
   return r.rows[0];
 }
 

@@ -29,7 +29,7 @@ export function publicRoutes(app: FastifyInstance, s: Services): void {
   widgetRoutes(app);
   ratingRoutes(app, s);
   roomSecretRoutes(app, s);
-  uploadRoutes(app, s.cfg);
+  uploadRoutes(app, s.cfg, s.db);
   agentConsoleRoutes(app, s.cfg);
 
   app.get<{ Params: { slug: string } }>('/api/v1/rooms/:slug/public', {

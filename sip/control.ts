@@ -7,14 +7,14 @@ import { EvapiClient, type EvapiMessage } from './evapi/client.js';
 import { CallLog } from './calls/log.js';
 import { auth } from './handlers/auth.js';
 import { dialog, invite } from './handlers/calls.js';
-import { banned, contacts, expired } from './handlers/registrations.js';
+import { banned, contacts, expired, probeReply } from './handlers/registrations.js';
 import { acd } from './handlers/room-calls.js';
 import { chat, chatOk } from './handlers/chat.js';
 import { SipChat, type SipChatDeps } from './chat/agent-chat.js';
 import { NO_APP, type Handler, type SipAppPorts, type SipContext } from './handlers/types.js';
 import { SipRegistry } from './registry/registry.js';
 
-const HANDLERS: Readonly<Record<string, Handler>> = { auth, contacts, expired, banned, invite, dialog, acd, chat, chat_ok: chatOk };
+const HANDLERS: Readonly<Record<string, Handler>> = { auth, contacts, expired, banned, probe_reply: probeReply, invite, dialog, acd, chat, chat_ok: chatOk };
 
 export interface SipControlOptions {
   db: Db; cfg: Config; log: Logger; app?: SipAppPorts;
@@ -36,7 +36,7 @@ export class SipControl {
     const app = o.app ?? NO_APP;
     this.calls.onAnswered = (conversationId, agentId) => app.claim(conversationId, agentId);
     this.chat = o.chat ? new SipChat({ ...o.chat, db: o.db, cfg: o.cfg, log: o.log, evapi: this.evapi, registry: this.registry, presence: (id) => app.presence(id) }) : null;
-    this.ctx = { db: o.db, cfg: o.cfg, log: o.log, registry: this.registry, calls: this.calls, app, chat: this.chat };
+    this.ctx = { db: o.db, cfg: o.cfg, log: o.log, registry: this.registry, calls: this.calls, app, chat: this.chat, probe: (to) => this.evapi.send({ type: 'probe', to }) };
     this.evapi.on('ready', (boot) => void this.registry.kamailioReady(boot));
     this.evapi.on('message', (msg) => void this.dispatch(msg));
   }

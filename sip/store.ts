@@ -25,7 +25,7 @@ export async function replaceContacts(db: Queryable, agentId: string, contacts: 
       received = EXCLUDED.received, user_agent = EXCLUDED.user_agent, source = EXCLUDED.source,
       kamailio_boot = EXCLUDED.kamailio_boot, accepts_message = EXCLUDED.accepts_message, updated_at = now()`,
   [agentId, contacts.map((c) => c.uri), boot, contacts.map((c) => c.expiresAt), contacts.map((c) => c.callId),
-    contacts.map((c) => c.received), contacts.map((c) => c.userAgent), contacts.map((c) => c.source), contacts.map((c) => c.messages === true)]);
+    contacts.map((c) => c.received), contacts.map((c) => c.userAgent), contacts.map((c) => c.source), contacts.map((c) => c.messages ?? null)]);
 }
 
 export async function deleteContacts(db: Queryable, keys: Array<{ agentId: string; uri: string }>): Promise<void> {
@@ -42,5 +42,5 @@ export async function forgetOtherBoots(db: Queryable, boot: number): Promise<voi
 export async function loadContacts(db: Queryable): Promise<StoredContact[]> {
   const r = await db.query(`SELECT agent_id AS "agentId", contact AS uri, expires_at AS "expiresAt", call_id AS "callId",
     received, user_agent AS "userAgent", source, accepts_message AS messages FROM sip_registrations WHERE expires_at > now()`);
-  return r.rows;
+  return r.rows.map((x) => ({ ...x, messages: x.messages ?? undefined }));
 }

@@ -10,11 +10,33 @@ export const contacts: Handler = async (ctx, msg) => {
   const list = Array.isArray(msg.contacts) ? (msg.contacts as Array<Record<string, unknown>>) : [];
   const agent = await credentialsByUsername(ctx.db, user);
   if (!agent) { ctx.log.warn(`sip: contacts reported for ${user}, who is no agent`); return null; }
-  await ctx.registry.snapshot(agent.agentId, list.map((c) => ({
-    uri: String(c.uri), expires: Number(c.expires), callId: orNull(c.callid), received: orNull(c.received),
-    userAgent: orNull(c.user_agent), source: orNull(msg.src),
-    messages: takesMessage(Number(c.methods)),
-  })), now);
+  // The REGISTER that caused this report: its Accept header speaks for its own contact when it had no Allow.
+  const accept = orNull(msg.accept);
+  const callId = orNull(msg.callid);
+  await ctx.registry.snapshot(agent.agentId, list.map((c) => {
+    const contactCallId = orNull(c.callid);
+    const messages = takesMessage(Number(c.methods)) ?? (accept !== null && callId !== null && contactCallId === callId ? acceptsText(accept) : undefined);
+    return {
+      uri: String(c.uri), expires: Number(c.expires), callId: contactCallId, received: orNull(c.received),
+      userAgent: orNull(c.user_agent), source: orNull(msg.src), messages,
+    };
+  }), now);
+  // A client that did not say what it takes (no Allow header) is asked (RFC 3261 §11).
+  if (ctx.registry.unknownMessages(agent.agentId).length > 0 && !ctx.probe(user)) ctx.log.warn(`sip: could not ask ${user}'s client what it takes (not connected)`);
+  return null;
+};
+
+/** The final answer to our OPTIONS query to an agent's address, with its Allow header. */
+export const probeReply: Handler = async (ctx, msg) => {
+  const user = field(msg, 'user', 'string');
+  const code = field(msg, 'code', 'number');
+  const agent = await credentialsByUsername(ctx.db, user);
+  if (!agent) return null;
+  // Only a 2xx tells what the client takes; an error or no answer leaves it unknown (no chats, calls only).
+  if (code < 200 || code > 299) { ctx.log.info(`sip: ${user}'s client answered OPTIONS with ${code}; taken for calls only`); return null; }
+  const allow = orNull(msg.allow);
+  const accept = orNull(msg.accept);
+  await ctx.registry.probed(agent.agentId, allow !== null ? allowsMessage(allow) : accept !== null && acceptsText(accept));
   return null;
 };
 
@@ -32,10 +54,22 @@ export const banned: Handler = async (ctx, msg) => {
 /**
  * Kamailio's method mask of a contact, from its REGISTER's Allow header
  * (METHOD_MESSAGE = 256). Without an Allow header the registrar stores "all
- * methods": such a phone is taken to do calls only, so chats go only to
- * clients that list MESSAGE.
+ * methods", which says nothing (RFC 3261 §20.5): undefined. Then the
+ * REGISTER's Accept header decides (text/plain = reads MESSAGE; Linphone sends
+ * Accept but no Allow); with neither the client is asked with OPTIONS, and
+ * until it answers it gets calls only.
  */
-export function takesMessage(methods: number): boolean {
-  if (!Number.isFinite(methods) || methods === -1 || methods >>> 0 === 0xffffffff) return false;
+export function takesMessage(methods: number): boolean | undefined {
+  if (!Number.isFinite(methods) || methods === -1 || methods >>> 0 === 0xffffffff) return undefined;
   return (methods & 256) !== 0;
+}
+
+/** Accept header values (all of them, comma-joined) that take text/plain bodies (RFC 3261 §20.1). */
+export function acceptsText(accept: string): boolean {
+  return accept.split(',').some((t) => /^(text\/plain|text\/\*|\*\/\*)$/i.test(t.split(';')[0]!.trim()));
+}
+
+/** An Allow header's value lists MESSAGE (methods are case-sensitive tokens, RFC 3261 §7.1). */
+export function allowsMessage(allow: string | null): boolean {
+  return (allow ?? '').split(',').some((m) => m.trim() === 'MESSAGE');
 }

@@ -20,7 +20,11 @@ export interface SipAppPorts {
 
 export const NO_APP: SipAppPorts = { presence: () => 'offline', tellConversation: async () => {}, claim: async () => {} };
 
-export interface SipContext { db: Db; cfg: Config; log: Logger; registry: SipRegistry; calls: CallLog; app: SipAppPorts; chat: SipChat | null }
+export interface SipContext {
+  db: Db; cfg: Config; log: Logger; registry: SipRegistry; calls: CallLog; app: SipAppPorts; chat: SipChat | null;
+  /** Asks the agent's registered clients with OPTIONS what they take; false when Kamailio is not connected. */
+  probe(username: string): boolean;
+}
 
 export type Handler = (ctx: SipContext, msg: EvapiMessage) => Promise<EvapiMessage | null>;
 

@@ -106,6 +106,10 @@ event_route[evapi:message-received] {
 		route(SEND_MESSAGE);
 		exit;
 	}
+	if ($var(type) == "probe") {
+		route(PROBE);
+		exit;
+	}
 	if ($var(type) == "fail") {
 		t_continue("$var(tindex)", "$var(tlabel)", "FAIL");
 		exit;

@@ -159,6 +159,9 @@ request_route {
 		route(MESSAGE);
 		exit;
 	}
+	if (is_method("OPTIONS")) {
+		route(PROBE_RELAY);
+	}
 	# Nothing else is offered (no SUBSCRIBE, PUBLISH…, no relaying elsewhere).
 	sl_send_reply("403", "Forbidden");
 }

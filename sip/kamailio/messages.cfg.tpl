@@ -89,3 +89,51 @@ route[SEND_MESSAGE] {
 	$uac_req(body) = $var(body);
 	uac_req_send();
 }
+
+# What an agent's client takes, when its REGISTER did not say (neither an
+# Allow nor an Accept header, RFC 3261 §20.5): our process asks for
+# {"type":"probe"} and an OPTIONS query (RFC 3261 §11) goes to the agent's
+# address through this Kamailio, like our MESSAGEs; the final answer's Allow
+# and Accept headers go back as {"type":"probe_reply"}.
+route[PROBE] {
+	jansson_get("to", "$var(m)", "$var(to)");
+	$uac_req(all) = $null;
+	$uac_req(method) = "OPTIONS";
+	$uac_req(ruri) = "sip:" + $var(to) + "@{{SIP_DOMAIN}}";
+	$uac_req(turi) = $uac_req(ruri);
+	$uac_req(furi) = "sip:desk@{{SIP_DOMAIN}}";
+	$uac_req(ouri) = "sip:{{SIP_INTERFACE}}:{{SIP_PORT}};transport=udp";
+	$uac_req(hdrs) = "Accept: application/sdp\r\nX-Switchboard-Probe: 1\r\n";
+	$uac_req(evroute) = 1;
+	uac_req_send();
+}
+
+# Our own OPTIONS query arriving on our socket: to the agent's contacts.
+# Anyone else's OPTIONS to a user is refused by the caller (403).
+route[PROBE_RELAY] {
+	if (proto == UDP && src_ip == myself && $sp == {{SIP_PORT}} && is_present_hf("X-Switchboard-Probe")) {
+		remove_hf("X-Switchboard-Probe");
+		if (!lookup("location")) {
+			sl_send_reply("480", "Temporarily Unavailable");
+			exit;
+		}
+		t_relay();
+		exit;
+	}
+}
+
+# The final answer to a request sent with uac_req_send() and evroute set:
+# only our OPTIONS queries set it. The answer is the message here.
+event_route[uac:reply] {
+	$var(e) = "{}";
+	jansson_set("string", "type", "probe_reply", "$var(e)");
+	jansson_set("string", "user", "$tU", "$var(e)");
+	jansson_set("int", "code", "$uac_req(evcode)", "$var(e)");
+	if (is_present_hf("Allow")) {
+		jansson_set("string", "allow", "$(hdr(Allow)[*])", "$var(e)");
+	}
+	if (is_present_hf("Accept")) {
+		jansson_set("string", "accept", "$(hdr(Accept)[*])", "$var(e)");
+	}
+	evapi_multicast("$var(e)", "switchboard");
+}

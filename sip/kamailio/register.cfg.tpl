@@ -110,6 +110,12 @@ route[CONTACTS] {
 	}
 	jansson_set("int", "now", "$TS", "$var(e)");
 	jansson_set("string", "src", "$avp(src)", "$var(e)");
+	# The body types this REGISTER's client accepts (RFC 3261 §20.1): with no
+	# Allow header, text/plain here is what says it reads MESSAGE (Linphone).
+	jansson_set("string", "callid", "$ci", "$var(e)");
+	if (is_present_hf("Accept")) {
+		jansson_set("string", "accept", "$(hdr(Accept)[*])", "$var(e)");
+	}
 	evapi_multicast("$var(e)", "switchboard");
 }
 

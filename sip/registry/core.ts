@@ -10,7 +10,11 @@ export interface Contact {
   received: string | null;
   userAgent: string | null;
   source: string | null;
-  /** The contact takes SIP MESSAGE (its REGISTER's Allow header said so). */
+  /**
+   * The contact takes SIP MESSAGE: its REGISTER's Allow header said so, or, when
+   * the REGISTER had none (Linphone sends none), its answer to our OPTIONS
+   * query did (RFC 3261 §11). Undefined = not known yet.
+   */
   messages?: boolean;
 }
 
@@ -35,7 +39,8 @@ function put(state: RegState, agentId: string, contacts: readonly Contact[]): Re
 }
 
 function diff(agentId: string, before: readonly Contact[], after: readonly Contact[]): Change | null {
-  const same = before.length === after.length && before.every((c, i) => c.uri === after[i]!.uri && c.expiresAt === after[i]!.expiresAt);
+  const same = before.length === after.length
+    && before.every((c, i) => c.uri === after[i]!.uri && c.expiresAt === after[i]!.expiresAt && c.messages === after[i]!.messages);
   if (same) return null;
   const kept = new Set(after.map((c) => c.uri));
   return { agentId, registered: after.length > 0, contacts: after, removed: before.filter((c) => !kept.has(c.uri)) };
@@ -43,9 +48,32 @@ function diff(agentId: string, before: readonly Contact[], after: readonly Conta
 
 /** Kamailio's whole contact set for one agent after a REGISTER (RFC 3261 §10.3 step 8). */
 export function applySnapshot(state: RegState, agentId: string, contacts: readonly Contact[], now: number): Step {
-  const live = contacts.filter((c) => c.expiresAt > now).sort((a, b) => a.uri.localeCompare(b.uri));
+  const before = state.get(agentId) ?? [];
+  const live = contacts.filter((c) => c.expiresAt > now).sort((a, b) => a.uri.localeCompare(b.uri)).map((c) => {
+    if (c.messages !== undefined) return c;
+    // A refresh without Allow from the same client (same contact, same Call-ID) keeps what its OPTIONS answer said.
+    const known = before.find((b) => b.uri === c.uri && b.callId === c.callId && b.messages !== undefined);
+    return known ? { ...c, messages: known.messages } : c;
+  });
   const change = diff(agentId, state.get(agentId) ?? [], live);
   return change ? { state: put(state, agentId, live), changes: [change] } : { state, changes: [] };
+}
+
+/** Contacts of the agent whose MESSAGE support is not known yet: to be asked with OPTIONS. */
+export function unknownMessages(state: RegState, agentId: string): readonly Contact[] {
+  return (state.get(agentId) ?? []).filter((c) => c.messages === undefined);
+}
+
+/**
+ * The answer to an OPTIONS query sent to the agent's address (forked to every
+ * contact whose support is unknown; one final answer comes back): those
+ * contacts take MESSAGE or not, as its Allow header says.
+ */
+export function applyProbe(state: RegState, agentId: string, takesMessage: boolean): Step {
+  const before = state.get(agentId) ?? [];
+  const after = before.map((c) => (c.messages === undefined ? { ...c, messages: takesMessage } : c));
+  const change = diff(agentId, before, after);
+  return change ? { state: put(state, agentId, after), changes: [change] } : { state, changes: [] };
 }
 
 /** One contact gone (Kamailio's expiry report). */

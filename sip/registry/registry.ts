@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { Db } from '../../src/db/pool.js';
 import type { Logger } from '../../src/log.js';
 import { deleteContacts, forgetOtherBoots, loadContacts, replaceContacts } from '../store.js';
-import { applySnapshot, clearAll, emptyState, expire, nextExpiry, removeContact, resync, type Change, type Contact, type RegState, type Step } from './core.js';
+import { applyProbe, applySnapshot, clearAll, emptyState, expire, nextExpiry, removeContact, resync, unknownMessages, type Change, type Contact, type RegState, type Step } from './core.js';
 
 export interface RegistryEvents { change: [change: Change] }
 
@@ -65,6 +65,19 @@ export class SipRegistry extends EventEmitter<RegistryEvents> {
       const at = this.now();
       const list: Contact[] = contacts.map(({ expires, ...c }) => ({ ...c, expiresAt: at + (expires - kamailioNow) * 1000 }));
       const step = applySnapshot(this.state, agentId, list, at);
+      await this.apply(step, async () => {
+        await replaceContacts(this.o.db, agentId, step.state.get(agentId)?.map((c) => ({ ...c, agentId, expiresAt: new Date(c.expiresAt) })) ?? [], this.boot);
+      });
+    });
+  }
+
+  /** Registered contacts whose MESSAGE support nobody has told yet (ask them with OPTIONS). */
+  unknownMessages(agentId: string): readonly Contact[] { return unknownMessages(this.state, agentId); }
+
+  /** The agent's contacts answered our OPTIONS query: they take MESSAGE or not. */
+  probed(agentId: string, takesMessage: boolean): Promise<void> {
+    return this.serial(async () => {
+      const step = applyProbe(this.state, agentId, takesMessage);
       await this.apply(step, async () => {
         await replaceContacts(this.o.db, agentId, step.state.get(agentId)?.map((c) => ({ ...c, agentId, expiresAt: new Date(c.expiresAt) })) ?? [], this.boot);
       });

@@ -12,11 +12,21 @@ export interface RegisterFlow {
   wildcard?: boolean;
   /** The status codes expected, in order; sipp fails the call on anything else. */
   expect: number[];
-  /** An Allow header (RFC 3261 §20.5), e.g. listing MESSAGE. */
-  allow?: string;
+  /**
+   * The Allow header (RFC 3261 §20.5), e.g. listing MESSAGE. Default: a phone's
+   * call methods, no MESSAGE. null sends none, and the server then asks the
+   * client with OPTIONS, which a sipp playing a call's answerer would take
+   * for an unexpected call.
+   */
+  allow?: string | null;
+  /** Accept headers (RFC 3261 §20.1), one per entry, as Linphone sends them. */
+  accept?: string[];
 }
 
 const xmlText = (s: string) => s.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`);
+
+const PHONE_ALLOW = 'INVITE, ACK, CANCEL, BYE, OPTIONS';
+const allowOf = (f: RegisterFlow) => (f.allow === undefined ? PHONE_ALLOW : f.allow);
 
 export function registerScenario(f: RegisterFlow): string {
   const steps = f.expect.map((code, i) => {
@@ -31,7 +41,7 @@ Call-ID: [call_id]
 CSeq: ${i + 1} REGISTER
 Contact: ${contact}${auth}
 Max-Forwards: 70
-Expires: ${f.expires ?? 300}${f.allow ? `\nAllow: ${f.allow}` : ''}
+Expires: ${f.expires ?? 300}${allowOf(f) ? `\nAllow: ${allowOf(f)}` : ''}${(f.accept ?? []).map((a) => `\nAccept: ${a}`).join('')}
 User-Agent: sipp
 Content-Length: 0
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { agentText, fromHeader, splitBody } from '../../sip/chat/text.js';
-import { takesMessage } from '../../sip/handlers/registrations.js';
+import { acceptsText, allowsMessage, takesMessage } from '../../sip/handlers/registrations.js';
 
 describe('sip MESSAGE chat helpers', () => {
   it('cuts bodies on character boundaries, each part within the byte limit (RFC 3428 §8)', () => {
@@ -21,11 +21,28 @@ describe('sip MESSAGE chat helpers', () => {
     ['/me waves', { kind: 'message', text: '/me waves' }], [' Hello there ', { kind: 'message', text: 'Hello there' }],
   ];
   for (const [body, want] of table) it(`"${body}" → ${want.kind}`, () => expect(agentText(body)).to.deep.equal(want));
-  it('a contact takes MESSAGE only when its Allow header listed it', () => {
+  it('an Allow header decides; without one (Kamailio stores "all") nothing is known yet', () => {
     expect(takesMessage(783)).to.equal(true); // INVITE ACK CANCEL BYE OPTIONS MESSAGE
     expect(takesMessage(527)).to.equal(false); // no MESSAGE
-    expect(takesMessage(0xffffffff)).to.equal(false); // no Allow header: "all"
-    expect(takesMessage(-1)).to.equal(false);
-    expect(takesMessage(Number.NaN)).to.equal(false);
+    expect(takesMessage(0xffffffff)).to.equal(undefined); // no Allow header: "all"
+    expect(takesMessage(-1)).to.equal(undefined);
+    expect(takesMessage(Number.NaN)).to.equal(undefined);
+  });
+  it('Accept headers (all of them, comma-joined) with text/plain say the client reads MESSAGE', () => {
+    // What Linphone Desktop 4.4 sends in its REGISTER (three Accept headers, no Allow).
+    expect(acceptsText('application/sdp,text/plain,application/vnd.gsma.rcs-ft-http+xml')).to.equal(true);
+    expect(acceptsText('application/sdp, text/plain;charset=UTF-8')).to.equal(true);
+    expect(acceptsText('text/*')).to.equal(true);
+    expect(acceptsText('*/*')).to.equal(true);
+    expect(acceptsText('application/sdp')).to.equal(false);
+    expect(acceptsText('text/plainish, application/text/plain')).to.equal(false);
+    expect(acceptsText('')).to.equal(false);
+  });
+  it('an Allow value lists MESSAGE as a method token, case-sensitive', () => {
+    expect(allowsMessage('INVITE, ACK, CANCEL, BYE, OPTIONS, MESSAGE')).to.equal(true);
+    expect(allowsMessage('INVITE,MESSAGE,NOTIFY')).to.equal(true);
+    expect(allowsMessage('INVITE, ACK, BYE')).to.equal(false);
+    expect(allowsMessage('message')).to.equal(false);
+    expect(allowsMessage(null)).to.equal(false);
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { applySnapshot, clearAll, emptyState, expire, nextExpiry, removeContact, resync, type Contact, type RegState } from '../../sip/registry/core.js';
+import { applyProbe, applySnapshot, clearAll, emptyState, expire, nextExpiry, removeContact, resync, unknownMessages, type Contact, type RegState } from '../../sip/registry/core.js';
 
 const NOW = 1_000_000;
 const contact = (uri: string, expiresAt: number): Contact => ({ uri, expiresAt, callId: null, received: null, userAgent: null, source: null });
@@ -30,6 +30,30 @@ describe('sip registry core', () => {
       expect(step.changes.map((x) => [x.agentId, x.registered, x.removed.map((r) => r.uri)])).to.deep.equal(c.changes);
     });
   }
+
+  it('a refresh without Allow from the same client keeps what was learnt about MESSAGE; another client starts unknown', () => {
+    const known: Contact = { ...contact('sip:a@1', NOW + 60_000), callId: 'c1', messages: true };
+    const before = state({ a: [known] });
+    const same = applySnapshot(before, 'a', [{ ...known, expiresAt: NOW + 90_000, messages: undefined }], NOW);
+    expect(same.state.get('a')![0]!.messages).to.equal(true);
+    const restarted = applySnapshot(before, 'a', [{ ...known, callId: 'c2', messages: undefined }], NOW);
+    expect(restarted.state.get('a')![0]!.messages).to.equal(undefined);
+    expect(unknownMessages(restarted.state, 'a').map((c) => c.uri)).to.deep.equal(['sip:a@1']);
+    // A REGISTER that says (Allow header) wins over what was learnt.
+    const said = applySnapshot(before, 'a', [{ ...known, messages: false }], NOW);
+    expect(said.state.get('a')![0]!.messages).to.equal(false);
+    expect(said.changes).to.have.length(1);
+  });
+
+  it('applyProbe settles only the unknown contacts, and is a change the availability follows', () => {
+    const s = state({ a: [{ ...contact('sip:a@1', NOW + 60_000), messages: undefined }, { ...contact('sip:a@2', NOW + 60_000), messages: false }] });
+    const step = applyProbe(s, 'a', true);
+    expect(step.state.get('a')!.map((c) => c.messages)).to.deep.equal([true, false]);
+    expect(step.changes.map((c) => [c.agentId, c.registered])).to.deep.equal([['a', true]]);
+    expect(unknownMessages(step.state, 'a')).to.deep.equal([]);
+    expect(applyProbe(step.state, 'a', false).changes).to.deep.equal([]);
+    expect(applyProbe(s, 'nobody', true).changes).to.deep.equal([]);
+  });
 
   it('expire drops what is due by the clock, agent by agent', () => {
     const s = state({ a: [contact('sip:a@1', NOW), contact('sip:a@2', NOW + 10)], b: [contact('sip:b@1', NOW - 1)], c: [contact('sip:c@1', NOW + 5)] });

@@ -80,6 +80,17 @@ function machineBusySeconds(): number {
   } catch { return NaN; }
 }
 
+/** From now on, the CPU every other process of the machine takes: call the result for "x.xx s (y% of a core)". */
+export function cpuBusyOthers(): () => string {
+  const a = { self: process.cpuUsage(), machine: machineBusySeconds(), at: performance.now() };
+  return () => {
+    const u = process.cpuUsage(a.self);
+    const wall = (performance.now() - a.at) / 1000;
+    const others = Math.max(0, machineBusySeconds() - a.machine - (u.user + u.system) / 1e6);
+    return `${others.toFixed(2)} s in ${wall.toFixed(1)} s (${((others / wall) * 100).toFixed(0)}% of a core)`;
+  };
+}
+
 export interface CpuSnapshot { self: number; prosody: number; postgres: number; machine: number; at: number }
 
 export function cpuSnapshot(pids: { prosody?: number; postgres?: number }): CpuSnapshot {

@@ -13,7 +13,8 @@
 // to one agent at a time unless the room's ringLimit says more.
 import { candidatesFor, eligibleAmong, mayWiden, rulesKey, schedule, type Candidates, type EligibilityRules } from './eligibility.js';
 import { STRATEGIES, type StrategyName } from './strategies/index.js';
-import type { Candidate, GeoPoint } from './strategies/types.js';
+import type { GeoPoint } from './strategies/types.js';
+import { Board, type Ranking } from './plan-board.js';
 
 export interface AgentState {
   id: string;
@@ -61,31 +62,24 @@ export interface Plan {
 }
 
 /** One conversation during planning: who may still get it, in the strategy's order. */
-interface Turn { conv: WaitingConversation; eligible: readonly AgentState[]; ranked: string[] | null; next: number; quota: number }
+interface Turn { conv: WaitingConversation; eligible: readonly AgentState[]; ranked: Ranking | null; next: number; quota: number }
 
 // Scale (1,000 agents, thousands waiting): only agents with a free slot and
 // reachable by some room can be offered anything, so they alone are judged;
 // conversations with the same rules share one candidate list; a conversation
 // whose quota is used up is only looked at for a wake-up the clock could
-// bring; and once every free slot is handed out the rounds stop and no more
-// turns are ranked. The plan is the same as judging every conversation
-// against every agent (test/unit/queue-reference.ts, checked on random inputs).
+// bring; once every free slot is handed out the rounds stop and no more turns
+// are ranked; a turn gets the first few of its strategy's order (plan-board.ts).
+// The plan is the same as judging every conversation against every agent
+// (test/unit/queue-reference.ts, compared on random inputs).
 export function planOffers(waiting: readonly WaitingConversation[], agents: readonly AgentState[], now: number): Plan {
   const lastOffered = new Map<string, string>();
   // Agents who could take one more chat before this plan, and whom some room's rules could reach.
-  const open: AgentState[] = [];
-  let free = 0;
-  for (const a of agents) {
-    const slots = Math.ceil(a.maxChats - a.active - a.pending);
-    if (slots > 0 && (a.available || (a.mobile && a.away))) { open.push(a); free += slots; }
-  }
+  const open = agents.filter((a) => a.active + a.pending < a.maxChats && (a.available || (a.mobile && a.away)));
   // No free slot: nothing to offer, and no wake-up (tiers and re-offers only count agents with room).
-  if (free === 0) return { offers: [], wakeAt: null, lastOffered };
+  if (open.length === 0) return { offers: [], wakeAt: null, lastOffered };
 
-  const byId = new Map(open.map((a) => [a.id, a]));
-  const planned = new Map<string, number>();
-  const load = (a: AgentState) => a.active + a.pending + (planned.get(a.id) ?? 0);
-  const hasRoom = (a: AgentState) => load(a) < a.maxChats;
+  const board = new Board(open);
   let wakeAt: number | null = null;
   const wakeBy = (t: number) => { wakeAt = wakeAt === null ? t : Math.min(wakeAt, t); };
   const groups = new Map<string, Candidates>();
@@ -108,7 +102,7 @@ export function planOffers(waiting: readonly WaitingConversation[], agents: read
     const quota = width - held;
     // Only the re-offer pause of a conversation nobody else may take can wake us, besides the clock's tiers.
     const mayReoffer = quota > 0 && conv.pendingAgents.size === 0 && conv.refusedBy.size > 0;
-    if ((quota <= 0 || free === 0) && !mayReoffer && !mayWiden(cands, when, now)) return null;
+    if ((quota <= 0 || board.free === 0) && !mayReoffer && !mayWiden(cands, when, now)) return null;
     const verdict = eligibleAmong(conv, cands, now, conv.pendingAgents, when);
     if (verdict.wakeAt !== null) wakeBy(verdict.wakeAt);
     if (quota <= 0) return null;
@@ -122,24 +116,28 @@ export function planOffers(waiting: readonly WaitingConversation[], agents: read
       if (now >= due) eligible = open;
       else wakeBy(due);
     }
-    return eligible.length > 0 && free > 0 ? { conv, eligible, ranked: null, next: 0, quota } : null;
+    return eligible.length > 0 && board.free > 0 ? { conv, eligible, ranked: null, next: 0, quota } : null;
   };
 
-  const offers: Plan['offers'] = [];
   // One round's step of a turn: its next agent in rank who still has room.
   const step = (t: Turn): void => {
-    // Ranked at its first turn, so it sees the offers planned before it (a burst spreads out).
-    t.ranked ??= rank(t, load, now, lastOffered);
-    while (t.next < t.ranked.length && !hasRoom(byId.get(t.ranked[t.next]!)!)) t.next++;
-    if (t.next === t.ranked.length) { t.quota = 0; return; }
-    const agentId = t.ranked[t.next++]!;
-    offers.push({ conversationId: t.conv.id, agentId });
-    lastOffered.set(t.conv.roomId, agentId);
-    planned.set(agentId, (planned.get(agentId) ?? 0) + 1);
-    free--;
+    const c = t.conv;
+    // Ranked at its first turn, so it sees the offers planned before it (a burst spreads out);
+    // the rotation moves on with the offers planned before this one (a burst takes turns too).
+    const r = t.ranked ??= board.rank(t.eligible, c.strategy, {
+      id: c.id, roomId: c.roomId, createdAt: c.createdAt, location: c.location ?? null, lastAgentId: lastOffered.get(c.roomId) ?? c.lastAgentId ?? null,
+    }, t.quota, now);
+    for (;;) {
+      while (t.next < r.ids.length && !board.hasRoom(r.ids[t.next]!)) t.next++;
+      if (t.next < r.ids.length || !r.extend()) break;
+    }
+    if (t.next === r.ids.length) { t.quota = 0; return; }
+    const agentId = r.ids[t.next++]!;
+    board.take(c.id, agentId);
+    lastOffered.set(c.roomId, agentId);
     t.quota--;
   };
-  const alive = (t: Turn) => t.quota > 0 && t.next < t.ranked!.length;
+  const alive = (t: Turn) => t.quota > 0;
 
   // The first round runs as the turns are built, oldest first: each conversation's
   // first offer comes after the older ones' first offers, as in every round.
@@ -151,24 +149,12 @@ export function planOffers(waiting: readonly WaitingConversation[], agents: read
     step(t);
   }
   let live = turns.filter(alive);
-  while (live.length > 0 && free > 0) {
-    for (const t of live) { if (free === 0) break; step(t); }
+  while (live.length > 0 && board.free > 0) {
+    for (const t of live) { if (board.free === 0) break; step(t); }
     live = live.filter(alive);
   }
   // Oldest conversation first, each one's agents in the strategy's order.
   const order = new Map(turns.map((t, i) => [t.conv.id, i]));
-  offers.sort((x, y) => order.get(x.conversationId)! - order.get(y.conversationId)!);
+  const offers = board.offers.sort((x, y) => order.get(x.conversationId)! - order.get(y.conversationId)!);
   return { offers, wakeAt, lastOffered };
-}
-function rank(t: Turn, load: (a: AgentState) => number, now: number, lastOffered: ReadonlyMap<string, string>): string[] {
-  const view: Candidate[] = t.eligible.map((a) => ({
-    id: a.id, active: a.active, pending: load(a) - a.active, maxChats: a.maxChats, idleSince: a.idleSince, location: a.location ?? null,
-  }));
-  const ids = new Set(view.map((c) => c.id));
-  const c = t.conv;
-  // The rotation moves on with the offers planned before this one (a burst takes turns too).
-  const lastAgentId = lastOffered.get(c.roomId) ?? c.lastAgentId ?? null;
-  const ranked = STRATEGIES[c.strategy].rank(view, { id: c.id, roomId: c.roomId, createdAt: c.createdAt, location: c.location ?? null, lastAgentId }, now);
-  // A strategy may only pick among the candidates it was given, each once.
-  return [...new Set(ranked)].filter((id) => ids.has(id));
 }

@@ -71,8 +71,9 @@ function countRankings(): { count: () => number; restore: () => void } {
   const defs = STRATEGIES as unknown as Record<string, StrategyDef>;
   const saved = new Map(Object.entries(defs).map(([k, d]) => [k, { ...d }]));
   for (const d of Object.values(defs)) {
-    const { rank } = d;
+    const { rank, top } = d;
     d.rank = (...args) => { n++; return rank(...args); };
+    if (top) d.top = (...args) => { n++; return top(...args); };
   }
   return { count: () => n, restore: () => { for (const [k, d] of saved) Object.assign(defs[k]!, d); } };
 }
@@ -112,6 +113,23 @@ describe('queue: planOffers at scale', () => {
       expect(pairs(p)).to.deep.equal(['c1:b', 'c2:b', 'c3:a']);
       expect(spy.count()).to.equal(3);
     } finally { spy.restore(); }
+  });
+
+  it('a turn that took its first ranked agents goes on down the same ranking once those fill up', () => {
+    // 200 free agents with one slot each; "wide" (round robin, up to 10 agents) is ranked
+    // first and gets its first few only; 20 younger chats then fill the agents next in
+    // its order, so its second round must reach further down the ranking it had then.
+    const agents = Array.from({ length: 200 }, (_, i) => agent(`a${String(i).padStart(3, '0')}`, { maxChats: 1 }));
+    const wide = { ...conv('wide', { createdAt: 0, ringLimit: 10 }), strategy: 'round-robin' as const, roomId: 'rr' };
+    const waiting = [wide, ...convs(20, { ringLimit: 1 })];
+    const spy = countRankings();
+    let p;
+    try {
+      p = planOffers(waiting, agents, NOW);
+      expect(spy.count()).to.equal(1 + 20 + 1); // wide twice: its first few, then further
+    } finally { spy.restore(); }
+    expect(p.offers.filter((o) => o.conversationId === 'wide').map((o) => o.agentId)).to.deep.equal(['a000', ...Array.from({ length: 9 }, (_, i) => `a${String(21 + i).padStart(3, '0')}`)]);
+    expect(p).to.deep.equal(referencePlanOffers(waiting, agents, NOW));
   });
 
   it('conversations with the same rules share one candidate list; their own pending offers make a copy without them', () => {

@@ -4,6 +4,7 @@
 //   steady  agents hold 0–2 chats (maxChats 3); older chats hold ringLimit (3)
 //           pending offers while slots last, the newest 20 none (the routing bench's state)
 //   scarce  the same with 20 slots freed since (claims, closes): a long queue, a few free agents
+//   refused agents hold 0–2 chats; every chat was refused by (timed out at) 3 agents, none pending
 //   full    every slot is taken by chats and pending offers (nothing can be offered)
 //   idle    every agent free, nothing pending (a burst after a quiet spell)
 //   node dist/bench/planner.js [--agents 1000] [--runs 7] [--waiting 50,1000,3000]
@@ -25,7 +26,7 @@ function rng(seed: number): () => number {
   return () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
 }
 
-type Scenario = 'steady' | 'scarce' | 'full' | 'idle';
+type Scenario = 'steady' | 'scarce' | 'refused' | 'full' | 'idle';
 
 function state(kind: Scenario, waitingCount: number): { agents: AgentState[]; waiting: WaitingConversation[] } {
   const rand = rng(waitingCount * 7 + kind.length);
@@ -52,6 +53,8 @@ function state(kind: Scenario, waitingCount: number): { agents: AgentState[]; wa
   }
   // A few claims or closes since: 20 agents have one slot again.
   if (kind === 'scarce') for (const a of agents.filter((x) => x.active > 0).slice(0, 20)) a.active--;
+  // Offers timed out (agents slow to join): each chat was refused by three agents, none pending.
+  if (kind === 'refused') for (const w of waiting) for (let k = 0; k < 3; k++) (w.refusedBy as Map<string, number>).set(agents[Math.floor(rand() * agents.length)]!.id, NOW - 20_000);
   if (kind === 'full') for (const a of agents) a.pending = a.maxChats - a.active;
   return { agents, waiting };
 }
@@ -75,7 +78,7 @@ const lines = [
   `=== Queue planner micro-benchmark: ${AGENTS} agents (maxChats 3), room ringLimit ${RING_LIMIT}, quickest-reply; median of ${RUNS} runs ===`,
   'scenario  waiting   free slots   offers   before (ms)   after (ms)   speed-up   same plan',
 ];
-for (const kind of ['steady', 'scarce', 'full', 'idle'] as const) {
+for (const kind of ['steady', 'scarce', 'refused', 'full', 'idle'] as const) {
   for (const n of WAITING) {
     const s = state(kind, n);
     const free = s.agents.reduce((sum, a) => sum + Math.max(0, a.maxChats - a.active - a.pending), 0);

@@ -67,9 +67,9 @@ export function schedule(conv: WaitingConversation, now: number): Schedule {
   return { stickyUntil: stickyEnd !== null && stickyEnd > now ? stickyEnd : null, mobileFrom: (stickyEnd ?? since) + delay };
 }
 
-export interface Verdict {
+export interface Verdict<A extends AgentState = AgentState> {
   /** Agents that may be offered it now (refusals aside; without those `keep` dropped). */
-  agents: AgentState[];
+  agents: A[];
   /** When more agents become eligible by the clock alone, if any would. */
   wakeAt: number | null;
   /** The sticky phase is over: the sticky agent's offer, if pending, is one more, not one of ringLimit. */
@@ -82,9 +82,9 @@ export interface Verdict {
  * Conversations with the same rules (most chats of a room) share one list per
  * dispatch: see candidatesFor() and rulesKey().
  */
-export interface Candidates {
+export interface Candidates<A extends AgentState = AgentState> {
   /** In the order they were given; shared between conversations: never modify. */
-  agents: readonly AgentState[];
+  agents: readonly A[];
   /** Each agent's tier, by position. */
   tiers: readonly Tier[];
   /** Whether any of them is in the mobile tier (the tier delay may hold them back). */
@@ -97,8 +97,8 @@ export function rulesKey(r: EligibilityRules): string {
   return `${r.departmentId ?? ''}\u0001${r.urlRouteAgents == null ? '*' : r.urlRouteAgents.join('\u0002')}\u0001${r.ownerAgentId ?? ''}\u0001${r.includeMobileAgents !== false}`;
 }
 
-export function candidatesFor(agents: readonly AgentState[], r: EligibilityRules): Candidates {
-  const out: AgentState[] = [];
+export function candidatesFor<A extends AgentState>(agents: readonly A[], r: EligibilityRules): Candidates<A> {
+  const out: A[] = [];
   const tiers: Tier[] = [];
   const filtered = !!(r.departmentId || r.urlRouteAgents != null || r.ownerAgentId); // most chats: no filter to run
   for (const a of agents) {
@@ -119,14 +119,14 @@ export const mayWiden = (c: Candidates, s: Schedule, now: number): boolean => s.
  * holds nobody back and nobody is excluded, the result's agents are the
  * shared candidate list itself (no copy): never modify it.
  */
-export function eligibleAmong(conv: WaitingConversation, c: Candidates, now: number, exclude?: ReadonlySet<string>, when = schedule(conv, now)): Verdict {
+export function eligibleAmong<A extends AgentState>(conv: WaitingConversation, c: Candidates<A>, now: number, exclude?: ReadonlySet<string>, when = schedule(conv, now)): Verdict<A> {
   const r = conv.rules ?? {};
   const { stickyUntil, mobileFrom } = when;
   const widened = !!r.stickyAgentId && stickyUntil === null;
   let excluded = false;
   if (exclude) for (const id of exclude) if (c.ids.has(id)) { excluded = true; break; }
-  if (!excluded && !mayWiden(c, when, now)) return { agents: c.agents as AgentState[], wakeAt: null, widened };
-  const out: AgentState[] = [];
+  if (!excluded && !mayWiden(c, when, now)) return { agents: c.agents as A[], wakeAt: null, widened };
+  const out: A[] = [];
   let wakeAt: number | null = null;
   const later = (t: number) => { wakeAt = wakeAt === null ? t : Math.min(wakeAt, t); };
   c.agents.forEach((a, i) => {

@@ -14,7 +14,7 @@
 import { candidatesFor, eligibleAmong, mayWiden, rulesKey, schedule, type Candidates, type EligibilityRules } from './eligibility.js';
 import { STRATEGIES, type StrategyName } from './strategies/index.js';
 import type { GeoPoint } from './strategies/types.js';
-import { Board, type Ranking } from './plan-board.js';
+import { Board, type Ranking, type Seat } from './plan-board.js';
 
 export interface AgentState {
   id: string;
@@ -62,7 +62,7 @@ export interface Plan {
 }
 
 /** One conversation during planning: who may still get it, in the strategy's order. */
-interface Turn { conv: WaitingConversation; eligible: readonly AgentState[]; ranked: Ranking | null; next: number; quota: number }
+interface Turn { conv: WaitingConversation; eligible: readonly Seat[]; ranked: Ranking | null; next: number; quota: number }
 
 // Scale (1,000 agents, thousands waiting): only agents with a free slot and
 // reachable by some room can be offered anything, so they alone are judged;
@@ -80,13 +80,14 @@ export function planOffers(waiting: readonly WaitingConversation[], agents: read
   if (open.length === 0) return { offers: [], wakeAt: null, lastOffered };
 
   const board = new Board(open);
+  const seats = board.seats;
   let wakeAt: number | null = null;
   const wakeBy = (t: number) => { wakeAt = wakeAt === null ? t : Math.min(wakeAt, t); };
-  const groups = new Map<string, Candidates>();
-  const candidates = (r: EligibilityRules): Candidates => {
+  const groups = new Map<string, Candidates<Seat>>();
+  const candidates = (r: EligibilityRules): Candidates<Seat> => {
     const key = rulesKey(r);
     let c = groups.get(key);
-    if (!c) { c = candidatesFor(open, r); groups.set(key, c); }
+    if (!c) { c = candidatesFor(seats, r); groups.set(key, c); }
     return c;
   };
 

@@ -97,14 +97,18 @@ function forked(): Clients {
 }
 
 /** Percentiles of the dispatches recorded since `from` (the server keeps the latest 8,192). */
-function dispatchLines(s: Stack, from: number): string[] {
+function dispatchLines(s: Stack, from: number, firstFrom: number): string[] {
   const t = s.sb.routing.times;
   const n = t.count - from;
   const ring = t.whole.length;
   const idx = Array.from({ length: Math.min(n, ring) }, (_, k) => (t.count - 1 - k) % ring);
   const pick = (xs: number[]) => summarize(idx.map((i) => xs[i]!));
   const w = pick(t.waiting);
+  const nf = t.firstOffers - firstFrom;
+  const fring = t.firstOffer.length;
+  const first = summarize(Array.from({ length: Math.min(nf, fring) }, (_, k) => t.firstOffer[(t.firstOffers - 1 - k) % fring]!));
   return [
+    `server's own view     customer's join stored → first invitation sent (wall clock, in the server process): ${fmt(first)}`,
     `dispatches            ${n}${n > ring ? ` (percentiles of the last ${ring})` : ''}; waiting chats per dispatch p50 ${w.p50}, max ${w.max}`,
     `  whole dispatch      ${fmt(pick(t.whole))}`,
     `  planOffers          ${fmt(pick(t.plan))}`,
@@ -137,6 +141,7 @@ async function run(): Promise<string[]> {
   const cpuPids = { ...pids, clients: c.pid };
   const cpu: CpuSnapshot[] = [cpuSnapshot(cpuPids)];
   const dispatchesFrom = s.sb.routing.times.count;
+  const firstOffersFrom = s.sb.routing.times.firstOffers;
 
   log(`${N} customers at ${RATE}/s for ${DURATION_S} s; chats last ${CHAT_S} s`);
   let loopRamp = '';
@@ -168,7 +173,7 @@ async function run(): Promise<string[]> {
     `${pad}(from the join presence sent: p50 ${ms(fromJoin.p50)}, p99 ${ms(fromJoin.p99)}, max ${ms(fromJoin.max)})`,
     `offer → agent in room ${fmt(offerToServed)}`,
     `offers                ${offers.byStatus}; most active chats of one agent at the end: ${maxActive} (limit ${MAX_CHATS})`,
-    ...dispatchLines(s, dispatchesFrom),
+    ...dispatchLines(s, dispatchesFrom, firstOffersFrom),
     `CPU seconds (node = ${FORK ? 'the server process; clients = the bench clients\' process' : 'this process: server + clients'}; prosody and postgres with their children):`,
     cpuLine('customers arriving', cpu[0]!, cpu[1]!),
     `event loop delay      ${FORK ? 'server process' : 'server + clients'} while customers arrived: ${loopRamp}; after, until all served: ${loopAfter}`,

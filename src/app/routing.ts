@@ -32,17 +32,24 @@ export interface RoutingHooks {
   closed?(conv: Conversation): Promise<void>;
 }
 
-/** The last dispatches' durations (ms), for the benchmarks: a ring of the latest SAMPLES. */
+/**
+ * For the benchmarks, rings of the latest SAMPLES: each dispatch's duration
+ * (ms, whole and planOffers) and waiting chats; and per chat, from its
+ * customer's join being stored to its first invitation sent (ms, wall clock).
+ */
 export class DispatchTimes {
   static readonly SAMPLES = 8192;
   count = 0;
   readonly whole: number[] = [];
   readonly plan: number[] = [];
   readonly waiting: number[] = [];
+  firstOffers = 0;
+  readonly firstOffer: number[] = [];
   add(wholeMs: number, planMs: number, waiting: number): void {
     const i = this.count++ % DispatchTimes.SAMPLES;
     this.whole[i] = wholeMs; this.plan[i] = planMs; this.waiting[i] = waiting;
   }
+  addFirstOffer(ms: number): void { this.firstOffer[this.firstOffers++ % DispatchTimes.SAMPLES] = ms; }
 }
 
 export class Routing {
@@ -141,10 +148,15 @@ export class Routing {
     const roundRobin = new Set([...rooms.values()].filter((r) => r.settings.strategy === 'round-robin').map((r) => r.id));
     const rotation = new Map([...plan.lastOffered].filter(([roomId]) => roundRobin.has(roomId)));
     const made = await insertOffers(this.db, plan.offers.map((o) => ({ ...o, deadline: new Date(now + timeoutOf(o.conversationId) * 1000) })), rotation);
+    const firsts = new Set<string>();
     for (const offer of made) {
       this.arm(offer);
-      this.ports.invite(byId.get(offer.conversationId)!, roomOf.get(offer.conversationId)!, this.agents.byId(offer.agentId)!.jid, timeoutOf(offer.conversationId));
+      const c = byId.get(offer.conversationId)!;
+      this.ports.invite(c, roomOf.get(offer.conversationId)!, this.agents.byId(offer.agentId)!.jid, timeoutOf(offer.conversationId));
+      if (c.pendingAgents.length === 0 && c.refusals.length === 0 && c.customerJoinedAt) firsts.add(c.id);
     }
+    const sent = Date.now();
+    for (const id of firsts) this.times.addFirstOffer(sent - byId.get(id)!.customerJoinedAt!.getTime());
     this.hooks.dispatched?.(waiting, agents);
     if (this.wake) clearTimeout(this.wake);
     const wakeAt = Math.min(plan.wakeAt ?? Infinity, seen.wakeAt ?? Infinity);

@@ -80,18 +80,32 @@ function machineBusySeconds(): number {
   } catch { return NaN; }
 }
 
-export interface CpuSnapshot { self: number; prosody: number; postgres: number; machine: number; at: number }
+/** From now on, the CPU every other process of the machine takes: call the result for "x.xx s (y% of a core)". */
+export function cpuBusyOthers(): () => string {
+  const a = { self: process.cpuUsage(), machine: machineBusySeconds(), at: performance.now() };
+  return () => {
+    const u = process.cpuUsage(a.self);
+    const wall = (performance.now() - a.at) / 1000;
+    const others = Math.max(0, machineBusySeconds() - a.machine - (u.user + u.system) / 1e6);
+    return `${others.toFixed(2)} s in ${wall.toFixed(1)} s (${((others / wall) * 100).toFixed(0)}% of a core)`;
+  };
+}
 
-export function cpuSnapshot(pids: { prosody?: number; postgres?: number }): CpuSnapshot {
+export interface CpuSnapshot { self: number; prosody: number; postgres: number; clients: number; machine: number; at: number }
+
+/** `clients`: a child process running the bench's clients, if any. */
+export function cpuSnapshot(pids: { prosody?: number; postgres?: number; clients?: number }): CpuSnapshot {
   const u = process.cpuUsage();
-  return { self: (u.user + u.system) / 1e6, prosody: treeCpuSeconds(pids.prosody), postgres: treeCpuSeconds(pids.postgres), machine: machineBusySeconds(), at: performance.now() };
+  return { self: (u.user + u.system) / 1e6, prosody: treeCpuSeconds(pids.prosody), postgres: treeCpuSeconds(pids.postgres), clients: pids.clients ? treeCpuSeconds(pids.clients) : NaN, machine: machineBusySeconds(), at: performance.now() };
 }
 
 export function cpuLine(label: string, a: CpuSnapshot, b: CpuSnapshot): string {
   const wall = (b.at - a.at) / 1000;
   const c = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)} s (${((x / wall) * 100).toFixed(0)}% of a core)` : 'n/a');
-  const others = (b.machine - a.machine) - (b.self - a.self) - (b.prosody - a.prosody) - (b.postgres - a.postgres);
-  return `  ${label.padEnd(26)} wall ${wall.toFixed(1).padStart(6)} s | node (server+clients) ${c(b.self - a.self)} | prosody ${c(b.prosody - a.prosody)} | postgres ${c(b.postgres - a.postgres)} | other processes ${c(Math.max(0, others))}`;
+  const clients = b.clients - a.clients;
+  const forked = Number.isFinite(clients);
+  const others = (b.machine - a.machine) - (b.self - a.self) - (b.prosody - a.prosody) - (b.postgres - a.postgres) - (forked ? clients : 0);
+  return `  ${label.padEnd(26)} wall ${wall.toFixed(1).padStart(6)} s | node (${forked ? 'server' : 'server+clients'}) ${c(b.self - a.self)}${forked ? ` | clients ${c(clients)}` : ''} | prosody ${c(b.prosody - a.prosody)} | postgres ${c(b.postgres - a.postgres)} | other processes ${c(Math.max(0, others))}`;
 }
 
 // ---- event loop ----

@@ -32,8 +32,29 @@ export interface RoutingHooks {
   closed?(conv: Conversation): Promise<void>;
 }
 
+/**
+ * For the benchmarks, rings of the latest SAMPLES: each dispatch's duration
+ * (ms, whole and planOffers) and waiting chats; and per chat, from its
+ * customer's join being stored to its first invitation sent (ms, wall clock).
+ */
+export class DispatchTimes {
+  static readonly SAMPLES = 8192;
+  count = 0;
+  readonly whole: number[] = [];
+  readonly plan: number[] = [];
+  readonly waiting: number[] = [];
+  firstOffers = 0;
+  readonly firstOffer: number[] = [];
+  add(wholeMs: number, planMs: number, waiting: number): void {
+    const i = this.count++ % DispatchTimes.SAMPLES;
+    this.whole[i] = wholeMs; this.plan[i] = planMs; this.waiting[i] = waiting;
+  }
+  addFirstOffer(ms: number): void { this.firstOffer[this.firstOffers++ % DispatchTimes.SAMPLES] = ms; }
+}
+
 export class Routing {
   hooks: RoutingHooks = {};
+  readonly times = new DispatchTimes();
   private timers = new Map<string, NodeJS.Timeout>();
   private wake?: NodeJS.Timeout;
   private running: Promise<void> | null = null;
@@ -83,12 +104,15 @@ export class Routing {
   }
 
   private async dispatch(): Promise<void> {
+    const started = performance.now();
     const now = Date.now();
     const [waiting, loads] = await Promise.all([waitingConversations(this.db), agentLoads(this.db)]);
     if (waiting.length === 0) { this.hooks.dispatched?.([], []); return; }
     const views: WaitingConversation[] = [];
-    const roomOf = new Map<string, Room>(); // this dispatch's view, whatever forgetRoom() does meanwhile
-    for (const c of waiting) roomOf.set(c.id, await this.room(c.roomId));
+    // This dispatch's view of the rooms, whatever forgetRoom() does meanwhile: each room once, not once per chat.
+    const rooms = new Map<string, Room>();
+    for (const id of new Set(waiting.map((c) => c.roomId))) rooms.set(id, await this.room(id));
+    const roomOf = new Map(waiting.map((c) => [c.id, rooms.get(c.roomId)!]));
     const extras = await this.inputs.gather(waiting, roomOf);
     for (const c of waiting) {
       const room = roomOf.get(c.id)!;
@@ -113,23 +137,31 @@ export class Routing {
       };
     });
     const seen = this.hooks.agentsForPlan?.(agents, now) ?? { agents, wakeAt: null };
+    const planStart = performance.now();
     const plan = planOffers(views, seen.agents, now);
+    const planMs = performance.now() - planStart;
     const byId = new Map(waiting.map((c) => [c.id, c]));
     const timeoutOf = (conversationId: string) => roomOf.get(conversationId)!.settings.offerTimeoutSeconds;
     // One statement for the whole plan and its events: a burst of waiting conversations
     // costs one round trip, not two per conversation.
     // Round robin: where the rotation stands, stored with the offers so it continues after a restart.
-    const roundRobin = new Set([...roomOf.values()].filter((r) => r.settings.strategy === 'round-robin').map((r) => r.id));
+    const roundRobin = new Set([...rooms.values()].filter((r) => r.settings.strategy === 'round-robin').map((r) => r.id));
     const rotation = new Map([...plan.lastOffered].filter(([roomId]) => roundRobin.has(roomId)));
     const made = await insertOffers(this.db, plan.offers.map((o) => ({ ...o, deadline: new Date(now + timeoutOf(o.conversationId) * 1000) })), rotation);
+    const firsts = new Set<string>();
     for (const offer of made) {
       this.arm(offer);
-      this.ports.invite(byId.get(offer.conversationId)!, roomOf.get(offer.conversationId)!, this.agents.byId(offer.agentId)!.jid, timeoutOf(offer.conversationId));
+      const c = byId.get(offer.conversationId)!;
+      this.ports.invite(c, roomOf.get(offer.conversationId)!, this.agents.byId(offer.agentId)!.jid, timeoutOf(offer.conversationId));
+      if (c.pendingAgents.length === 0 && c.refusals.length === 0 && c.customerJoinedAt) firsts.add(c.id);
     }
+    const sent = Date.now();
+    for (const id of firsts) this.times.addFirstOffer(sent - byId.get(id)!.customerJoinedAt!.getTime());
     this.hooks.dispatched?.(waiting, agents);
     if (this.wake) clearTimeout(this.wake);
     const wakeAt = Math.min(plan.wakeAt ?? Infinity, seen.wakeAt ?? Infinity);
     if (wakeAt !== Infinity) this.wake = setTimeout(() => void this.kick(), Math.max(0, wakeAt - Date.now()) + 5);
+    this.times.add(performance.now() - started, planMs, waiting.length);
   }
 
   private arm(o: Offer): void {

@@ -67,31 +67,79 @@ export function schedule(conv: WaitingConversation, now: number): Schedule {
   return { stickyUntil: stickyEnd !== null && stickyEnd > now ? stickyEnd : null, mobileFrom: (stickyEnd ?? since) + delay };
 }
 
-export interface Verdict {
+export interface Verdict<A extends AgentState = AgentState> {
   /** Agents that may be offered it now (refusals aside; without those `keep` dropped). */
-  agents: AgentState[];
+  agents: A[];
   /** When more agents become eligible by the clock alone, if any would. */
   wakeAt: number | null;
   /** The sticky phase is over: the sticky agent's offer, if pending, is one more, not one of ringLimit. */
   widened: boolean;
 }
 
-/** `keep` is the caller's own test (capacity…), run first: agents it drops are neither eligible nor waited for. */
-export function eligibleAgents(conv: WaitingConversation, agents: readonly AgentState[], now: number, keep?: (a: AgentState) => boolean): Verdict {
-  const r = conv.rules ?? {};
-  const { stickyUntil, mobileFrom } = schedule(conv, now);
-  const out: AgentState[] = [];
-  let wakeAt: number | null = null;
-  const later = (t: number) => { wakeAt = wakeAt === null ? t : Math.min(wakeAt, t); };
+/**
+ * The agents a conversation's rules let through by who they are (filters and
+ * tier), before the clock and the conversation's own offers are looked at.
+ * Conversations with the same rules (most chats of a room) share one list per
+ * dispatch: see candidatesFor() and rulesKey().
+ */
+export interface Candidates<A extends AgentState = AgentState> {
+  /** In the order they were given; shared between conversations: never modify. */
+  agents: readonly A[];
+  /** Each agent's tier, by position. */
+  tiers: readonly Tier[];
+  /** Whether any of them is in the mobile tier (the tier delay may hold them back). */
+  anyMobile: boolean;
+  ids: ReadonlySet<string>;
+}
+
+/** The rules candidatesFor() reads, as a key: equal keys give equal candidate lists for the same agents. */
+export function rulesKey(r: EligibilityRules): string {
+  return `${r.departmentId ?? ''}\u0001${r.urlRouteAgents == null ? '*' : r.urlRouteAgents.join('\u0002')}\u0001${r.ownerAgentId ?? ''}\u0001${r.includeMobileAgents !== false}`;
+}
+
+export function candidatesFor<A extends AgentState>(agents: readonly A[], r: EligibilityRules): Candidates<A> {
+  const out: A[] = [];
+  const tiers: Tier[] = [];
   const filtered = !!(r.departmentId || r.urlRouteAgents != null || r.ownerAgentId); // most chats: no filter to run
   for (const a of agents) {
-    if (keep && !keep(a)) continue;
     const tier = tierOf(a, r);
     if (tier === null || (filtered && !FILTERS.every((f) => f(a, r)))) continue;
-    if (stickyUntil !== null && a.id !== r.stickyAgentId) { later(stickyUntil); continue; }
-    // The sticky agent is theirs to answer in the sticky phase, on a phone too.
-    if (tier === 'mobile' && stickyUntil === null && now < mobileFrom) { later(mobileFrom); continue; }
     out.push(a);
+    tiers.push(tier);
   }
-  return { agents: out, wakeAt, widened: !!r.stickyAgentId && stickyUntil === null };
+  return { agents: out, tiers, anyMobile: tiers.includes('mobile'), ids: new Set(out.map((a) => a.id)) };
+}
+
+/** Whether the clock alone could make more of these candidates eligible later (a wake-up), given the conversation's schedule. */
+export const mayWiden = (c: Candidates, s: Schedule, now: number): boolean => s.stickyUntil !== null || (c.anyMobile && now < s.mobileFrom);
+
+/**
+ * Who of the candidates may be offered the conversation now, leaving out the
+ * agents in `exclude` (e.g. those already holding its offer). When the clock
+ * holds nobody back and nobody is excluded, the result's agents are the
+ * shared candidate list itself (no copy): never modify it.
+ */
+export function eligibleAmong<A extends AgentState>(conv: WaitingConversation, c: Candidates<A>, now: number, exclude?: ReadonlySet<string>, when = schedule(conv, now)): Verdict<A> {
+  const r = conv.rules ?? {};
+  const { stickyUntil, mobileFrom } = when;
+  const widened = !!r.stickyAgentId && stickyUntil === null;
+  let excluded = false;
+  if (exclude) for (const id of exclude) if (c.ids.has(id)) { excluded = true; break; }
+  if (!excluded && !mayWiden(c, when, now)) return { agents: c.agents as A[], wakeAt: null, widened };
+  const out: A[] = [];
+  let wakeAt: number | null = null;
+  const later = (t: number) => { wakeAt = wakeAt === null ? t : Math.min(wakeAt, t); };
+  c.agents.forEach((a, i) => {
+    if (excluded && exclude!.has(a.id)) return;
+    if (stickyUntil !== null && a.id !== r.stickyAgentId) { later(stickyUntil); return; }
+    // The sticky agent is theirs to answer in the sticky phase, on a phone too.
+    if (c.tiers[i] === 'mobile' && stickyUntil === null && now < mobileFrom) { later(mobileFrom); return; }
+    out.push(a);
+  });
+  return { agents: out, wakeAt, widened };
+}
+
+/** `keep` is the caller's own test (capacity…), run first: agents it drops are neither eligible nor waited for. */
+export function eligibleAgents(conv: WaitingConversation, agents: readonly AgentState[], now: number, keep?: (a: AgentState) => boolean): Verdict {
+  return eligibleAmong(conv, candidatesFor(keep ? agents.filter(keep) : agents, conv.rules ?? {}), now);
 }

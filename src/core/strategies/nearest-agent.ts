@@ -3,8 +3,8 @@
 // a location come after every located one; without the customer's location
 // nobody is nearer, and the least loaded come first. Equal distances: idle
 // the longest first.
-import { idle, load, rankBy } from './order.js';
-import type { Candidate, GeoPoint, Strategy } from './types.js';
+import { idle, load, rankBy, topBy, type Key } from './order.js';
+import type { Candidate, ConversationView, GeoPoint, Strategy, TopStrategy } from './types.js';
 
 const EARTH_RADIUS_KM = 6371.0088;
 const rad = (deg: number) => (deg * Math.PI) / 180;
@@ -16,8 +16,10 @@ export function distanceKm(a: GeoPoint, b: GeoPoint): number {
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-export const nearestAgent: Strategy = (candidates, conversation) => {
+const distanceFrom = (conversation: ConversationView): Key => {
   const here = conversation.location;
-  const far = (a: Candidate) => (here && a.location ? distanceKm(here, a.location) : Infinity);
-  return rankBy(candidates, far, load, idle);
+  return (a: Candidate) => (here && a.location ? distanceKm(here, a.location) : Infinity);
 };
+
+export const nearestAgent: Strategy = (candidates, conversation) => rankBy(candidates, distanceFrom(conversation), load, idle);
+export const nearestAgentTop: TopStrategy = (candidates, conversation, _now, n) => topBy(n, candidates, distanceFrom(conversation), load, idle);

@@ -4,9 +4,10 @@
 // the least loaded agents first: lowest share of maxChats taken by chats and
 // pending offers, then fewer active chats, then idle the longest; ties keep
 // the given order.
-import { active, idle, load, rankBy, type Key } from './order.js';
-import type { Strategy } from './types.js';
+import { active, idle, load, rankBy, topBy, type Key } from './order.js';
+import type { Strategy, TopStrategy } from './types.js';
 
 const share: Key = (c) => (c.maxChats > 0 ? load(c) / c.maxChats : Infinity);
 
 export const quickestReply: Strategy = (candidates) => rankBy(candidates, share, active, idle);
+export const quickestReplyTop: TopStrategy = (candidates, _c, _now, n) => topBy(n, candidates, share, active, idle);

@@ -3,7 +3,8 @@
 // served last, wrapping around; that agent need not be a candidate now (away,
 // full), its place in the order is enough. The queue stores the rotation's
 // position after each offer, so it survives restarts.
-import type { Strategy } from './types.js';
+import { firstN } from './order.js';
+import type { Strategy, TopStrategy } from './types.js';
 
 export const roundRobin: Strategy = (candidates, conversation) => {
   const ids = candidates.map((c) => c.id).sort();
@@ -11,4 +12,11 @@ export const roundRobin: Strategy = (candidates, conversation) => {
   if (!last) return ids;
   const at = ids.findIndex((id) => id > last);
   return at < 0 ? ids : [...ids.slice(at), ...ids.slice(0, at)];
+};
+
+/** The same order without sorting every id: those after the last one served first, then the rest, each by id. */
+export const roundRobinTop: TopStrategy = (candidates, conversation, _now, n) => {
+  const last = conversation.lastAgentId;
+  const wrap = (id: string) => (last && !(id > last) ? 1 : 0);
+  return firstN(n, candidates.map((c) => c.id), (x, y) => (wrap(x) - wrap(y)) || (x < y ? -1 : x > y ? 1 : 0));
 };

@@ -33,8 +33,17 @@ export interface ConversationView {
 /** Returns candidate ids, best first; leaving one out means never offering it this conversation now. */
 export type Strategy = (candidates: readonly Candidate[], conversation: ConversationView, now: number) => string[];
 
+/**
+ * The first n ids of what the strategy's rank() returns for the same inputs,
+ * in the same order: the planner asks for a few when a conversation is
+ * offered to a few agents at a time out of hundreds.
+ */
+export type TopStrategy = (candidates: readonly Candidate[], conversation: ConversationView, now: number, n: number) => string[];
+
 export interface StrategyDef {
   rank: Strategy;
+  /** Optional: the same order as rank(), only its first n, without sorting every candidate. */
+  top?: TopStrategy;
   /**
    * How many agents hold an offer at once when the room's ringLimit is 0:
    * 0 = all of them (ring-all), 1 = one at a time (the hunt strategies; a

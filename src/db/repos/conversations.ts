@@ -74,11 +74,13 @@ const ROUTING_COLS = `page_url AS "pageUrl", latitude, longitude, (extract(epoch
  */
 export async function waitingConversations(db: Queryable): Promise<WaitingConversation[]> {
   const r = await db.query(`WITH w AS (SELECT ${COLS}, ${ROUTING_COLS} FROM conversations WHERE status = 'queued' AND customer_joined_at IS NOT NULL),
-    p AS (SELECT conversation_id, array_agg(agent_id::text) AS agents FROM offers WHERE status = 'pending' GROUP BY conversation_id),
-    r AS (SELECT o.conversation_id, array_agg(o.agent_id::text || ' ' || (extract(epoch FROM coalesce(o.ended_at, o.created_at)) * 1000)::bigint) AS agents
-      FROM offers o JOIN w ON w.id = o.conversation_id WHERE o.status IN ('declined', 'timed_out') GROUP BY o.conversation_id)
+    p AS (SELECT conversation_id, array_agg(agent_id::text) AS agents FROM offers WHERE status = 'pending' GROUP BY conversation_id)
     SELECT w.*, coalesce(p.agents, '{}') AS "pendingAgents", coalesce(r.agents, '{}') AS refusals
-    FROM w LEFT JOIN p ON p.conversation_id = w.id LEFT JOIN r ON r.conversation_id = w.id ORDER BY w."createdAt"`);
+    FROM w LEFT JOIN p ON p.conversation_id = w.id
+    -- Per waiting conversation through offers_refused (migration 013): a join would scan every offer ever made.
+    LEFT JOIN LATERAL (SELECT array_agg(o.agent_id::text || ' ' || (extract(epoch FROM coalesce(o.ended_at, o.created_at)) * 1000)::bigint) AS agents
+      FROM offers o WHERE o.conversation_id = w.id AND o.status IN ('declined', 'timed_out')) r ON true
+    ORDER BY w."createdAt"`);
   return r.rows.map((row) => ({
     ...row,
     askAllAt: row.askAllAt === null ? null : Number(row.askAllAt),

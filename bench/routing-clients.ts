@@ -1,0 +1,155 @@
+// The simulated people of the routing benchmark (bench/routing.ts): agents
+// who join the first invitation they have room for and close each chat after
+// a while, and customers who fill the form, join their MUC room and leave
+// when it ends. Run in a child process of the bench (fork, the default) so
+// the server's process is measured by itself, or in the bench's own process
+// (--fork 0). All times are this process's performance.now().
+import { performance } from 'node:perf_hooks';
+import { groupchat, joinPresence, NS_MUC_USER, TestClient, xml, type Element } from '../test/support/xmpp.js';
+import { LoopDelay, paced, pool, waitFor, withTimeout } from './lib.js';
+
+export interface ClientOptions {
+  maxChats: number; rate: number; count: number; chatSeconds: number;
+  c2sPort: number; publicUrl: string; customerWsUrl: string;
+}
+export interface AgentLogin { jid: string; password: string; nick: string }
+
+/** What the bench reads back: per conversation, the moments seen (ms, this process's clock). */
+export interface ConvTimes { joinSentAt?: number; selfAt?: number; firstInviteAt?: number; servedAt?: number; endedAt?: number }
+export interface ClientResults { convs: ConvTimes[]; rampMs: number; offeredAll: boolean; problems: Array<[string, number]>; loopDelay: string }
+
+/** Messages between the bench and a forked client process. */
+export type ToClients = { cmd: 'agents'; agents: AgentLogin[]; opts: ClientOptions } | { cmd: 'run' } | { cmd: 'stop' };
+export type FromClients = { ev: 'online'; n: number } | { ev: 'ramped' } | { ev: 'log'; text: string } | { ev: 'results'; results: ClientResults } | { ev: 'stopped' } | { ev: 'failed'; error: string };
+
+interface Agent { client: TestClient; nick: string; rooms: Set<string>; joining: Set<string>; deferred: string[] }
+interface Conv extends ConvTimes { id: string; roomJid: string; password: string; nick: string }
+
+const isSelf = (el: Element) => !!el.getChild('x', NS_MUC_USER)?.getChildren('status').some((s) => s.attrs.code === '110');
+
+export class RoutingClients {
+  private readonly byRoom = new Map<string, Conv>();
+  private readonly convs: Conv[] = [];
+  private readonly clients: TestClient[] = [];
+  private readonly problems = new Map<string, number>();
+  aborted = false;
+
+  constructor(private readonly opts: ClientOptions, private readonly log: (s: string) => void) {}
+
+  note(what: string): void { this.problems.set(what, (this.problems.get(what) ?? 0) + 1); }
+
+  /** Logs the agents in (available), 8 at a time. */
+  async loginAgents(list: AgentLogin[], online: (n: number) => void): Promise<void> {
+    let n = 0;
+    await pool(list, 8, async (l) => {
+      if (this.aborted) return;
+      const client = await TestClient.agent({ port: this.opts.c2sPort, jid: l.jid, password: l.password });
+      this.clients.push(client);
+      client.stanzas.push = () => 0;
+      const a: Agent = { client, nick: l.nick, rooms: new Set(), joining: new Set(), deferred: [] };
+      client.xmpp.on('stanza', (el: Element) => this.onAgentStanza(a, el));
+      await client.send(xml('presence'));
+      online(++n);
+    });
+  }
+
+  /** Customers at the rate for the count, then until each was offered and served (60 s each at most). */
+  async run(ramped: () => void = () => {}): Promise<ClientResults> {
+    const loop = new LoopDelay();
+    const starts: Promise<void>[] = [];
+    const rampMs = await paced(this.opts.count, this.opts.rate, (i) => { starts.push(this.startCustomer(i).catch((e: Error) => { this.note(`customer: ${e.message}`); })); }, () => this.aborted);
+    await Promise.all(starts);
+    ramped();
+    const loopDelay = loop.take();
+    loop.stop();
+    const convs = this.convs;
+    const offeredAll = await waitFor(() => convs.every((c) => c.firstInviteAt !== undefined), 60_000, () => this.log(`${convs.filter((c) => c.firstInviteAt !== undefined).length}/${convs.length} offered`));
+    await waitFor(() => convs.every((c) => c.servedAt !== undefined), 60_000, () => this.log(`${convs.filter((c) => c.servedAt !== undefined).length}/${convs.length} served`));
+    return {
+      convs: convs.map(({ joinSentAt, selfAt, firstInviteAt, servedAt, endedAt }) => ({ joinSentAt, selfAt, firstInviteAt, servedAt, endedAt })),
+      rampMs, offeredAll, problems: [...this.problems], loopDelay,
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.aborted = true;
+    this.log(`stopping ${this.clients.length} clients`);
+    await pool(this.clients, 100, (c) => withTimeout(c.stop(), 3000, 'client stop').catch(() => {}));
+  }
+
+  private tryJoin(a: Agent, roomJid: string): void {
+    const c = this.byRoom.get(roomJid);
+    if (!c || c.servedAt !== undefined || a.rooms.has(roomJid) || a.joining.has(roomJid)) return;
+    if (a.rooms.size + a.joining.size >= this.opts.maxChats) { a.deferred.push(roomJid); return; }
+    a.joining.add(roomJid);
+    a.client.send(joinPresence(roomJid, a.nick, c.password)).catch(() => this.note('agent join send failed'));
+  }
+
+  private onAgentStanza(a: Agent, el: Element): void {
+    const roomJid = (el.attrs.from ?? '').split('/')[0]!;
+    const now = performance.now();
+    if (el.is('message') && el.getChild('x', NS_MUC_USER)?.getChild('invite')) {
+      const c = this.byRoom.get(roomJid);
+      if (c) c.firstInviteAt ??= now;
+      this.tryJoin(a, roomJid);
+      return;
+    }
+    if (!el.is('presence') || (!a.joining.has(roomJid) && !a.rooms.has(roomJid))) return;
+    if (el.attrs.type === 'error') { a.joining.delete(roomJid); return; }
+    if (el.attrs.type === undefined && isSelf(el) && a.joining.delete(roomJid)) {
+      a.rooms.add(roomJid);
+      const c = this.byRoom.get(roomJid);
+      if (c) c.servedAt = now;
+      setTimeout(() => { if (!this.aborted) a.client.send(groupchat(roomJid, '!close')).catch(() => this.note('close send failed')); }, this.opts.chatSeconds * 1000);
+      return;
+    }
+    if (el.attrs.type === 'unavailable' && isSelf(el) && a.rooms.delete(roomJid)) for (const r of a.deferred.splice(0)) this.tryJoin(a, r);
+  }
+
+  private async startCustomer(i: number): Promise<void> {
+    const res = await fetch(`${this.opts.publicUrl}/api/v1/rooms/general/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Customer ${i}`, message: `Hello ${i}` }) });
+    if (res.status !== 201) { this.note(`start conversation: HTTP ${res.status}`); return; }
+    const st = await res.json() as { id: string; roomJid: string; password: string; nick: string; guestDomain: string };
+    const c: Conv = { id: st.id, roomJid: st.roomJid, password: st.password, nick: st.nick };
+    this.convs.push(c);
+    this.byRoom.set(c.roomJid, c);
+    const client = await TestClient.guest({ url: this.opts.customerWsUrl, domain: st.guestDomain });
+    client.stanzas.push = () => 0;
+    this.clients.push(client);
+    client.xmpp.on('stanza', (el: Element) => {
+      if (!el.is('presence') || !(el.attrs.from ?? '').startsWith(c.roomJid + '/')) return;
+      if (el.attrs.type === undefined && isSelf(el)) c.selfAt ??= performance.now();
+      if (el.attrs.type === 'unavailable' && el.getChild('x', NS_MUC_USER)?.getChild('destroy')) {
+        c.endedAt = performance.now();
+        void client.stop();
+      }
+    });
+    c.joinSentAt = performance.now();
+    await client.send(joinPresence(c.roomJid, c.nick, c.password));
+  }
+}
+
+/** As a forked child: driven by the bench over IPC. */
+function child(): void {
+  const send = (m: FromClients) => process.send!(m);
+  const log = (text: string) => send({ ev: 'log', text });
+  let clients: RoutingClients | undefined;
+  // xmpp.js may still get a socket's data after a client was stopped (its parser is gone): counted, not fatal.
+  process.on('uncaughtException', (e) => { clients?.note(`client error: ${e.message}`); if (!/parser|reading 'write'/.test(String(e.stack))) log(e.stack ?? e.message); });
+  process.on('disconnect', () => process.exit(0)); // the bench went away
+  process.on('message', (m: ToClients) => {
+    void (async () => {
+      if (m.cmd === 'agents') {
+        clients = new RoutingClients(m.opts, log);
+        await clients.loginAgents(m.agents, (n) => send({ ev: 'online', n }));
+      } else if (m.cmd === 'run') {
+        send({ ev: 'results', results: await clients!.run(() => send({ ev: 'ramped' })) });
+      } else if (m.cmd === 'stop') {
+        await clients?.stop();
+        send({ ev: 'stopped' });
+      }
+    })().catch((e: Error) => send({ ev: 'failed', error: e.stack ?? e.message }));
+  });
+}
+
+if (process.send && process.argv.includes('--bench-clients')) child();

@@ -105,7 +105,7 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   if (cfg.voiceEnabled && !cfg.sipEvapiSecret) log.warn('voice: no SIP_EVAPI_SECRET, so no SIP control (calls and registrations get 503)');
   const recheck = (agentId: string) => {
     const jid = agents.byId(agentId)?.jid;
-    if (jid) void routing.availability(agentId, available(jid));
+    if (jid) routing.availability(agentId, available(jid)).catch((e: Error) => log.error(`availability of ${agentId}: ${e.message}`));
   };
   sip = cfg.voiceEnabled && cfg.sipEvapiSecret ? new SipControl({
     db, cfg, log, app: sipPorts({ db, agents, desk, muc, routing }),
@@ -113,6 +113,10 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   }) : null;
   if (sip) {
     const control = sip;
+    // Kamailio keeps agents' HA1 for re-REGISTERs: a changed password or a deleted agent drops it.
+    agents.onSipChanged = (username) => control.forget(username);
+    const deleted = agents.onDeleted;
+    agents.onDeleted = async (a) => { await control.forget(); await deleted(a); };
     muc.onLine = (room, line) => control.chat?.line(room, line);
     control.registry.on('change', (c) => recheck(c.agentId));
   }

@@ -177,6 +177,9 @@ async function main(): Promise<void> {
     if (who.uid !== undefined) { chownSync(kdir, who.uid, who.gid!); chownSync(join(kdir, 'kamailio.cfg'), who.uid, who.gid!); }
     baseline = spawn('kamailio', ['-DD', '-E', '-f', join(kdir, 'kamailio.cfg'), '-Y', kdir, '-P', join(kdir, 'kamailio.pid')],
       { uid: who.uid, gid: who.gid, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+    // Its own process group (it forks workers): stopped with the group, also when we are interrupted.
+    const group = baseline.pid!;
+    for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => { try { process.kill(-group, 'SIGTERM'); } catch { /* gone */ } process.exit(130); });
     let err = '';
     baseline.stderr!.on('data', (d: Buffer) => { err = (err + d.toString()).slice(-3000); });
     for (let i = 0; (await sipOptions('127.0.0.1', port, 300)) !== 200; i++) {

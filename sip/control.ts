@@ -1,5 +1,6 @@
 // SIP control: our process's side of Kamailio. One evapi connection, one
 // handler per message type (listed below), the registry they feed.
+import { randomUUID } from 'node:crypto';
 import type { Config } from '../src/config.js';
 import type { Db } from '../src/db/pool.js';
 import type { Logger } from '../src/log.js';
@@ -14,12 +15,14 @@ import { SipChat, type SipChatDeps } from './chat/agent-chat.js';
 import { NO_APP, type Handler, type SipAppPorts, type SipContext } from './handlers/types.js';
 import { SipRegistry } from './registry/registry.js';
 
+const FORGET_WAIT_MS = 2000;
+
 const HANDLERS: Readonly<Record<string, Handler>> = { auth, contacts, expired, banned, probe_reply: probeReply, invite, dialog, acd, chat, chat_ok: chatOk };
 
 export interface SipControlOptions {
   db: Db; cfg: Config; log: Logger; app?: SipAppPorts;
   /** The chat side, for SIP MESSAGE chat; without it MESSAGEs from agents get 403. */
-  chat?: Pick<SipChatDeps, 'muc' | 'routing' | 'agents'>;
+  chat?: Pick<SipChatDeps, 'muc' | 'routing' | 'agents' | 'deskCommand' | 'availabilityChanged'>;
 }
 
 export class SipControl {
@@ -28,6 +31,8 @@ export class SipControl {
   readonly calls: CallLog;
   readonly chat: SipChat | null;
   private readonly ctx: SipContext;
+  /** forget() calls waiting for Kamailio's answer, by id. */
+  private readonly forgets = new Map<string, () => void>();
 
   constructor(o: SipControlOptions) {
     this.registry = new SipRegistry({ db: o.db, log: o.log });
@@ -53,12 +58,29 @@ export class SipControl {
     return new Promise((resolve) => this.evapi.once('ready', () => resolve()));
   }
 
+  /**
+   * An agent's SIP credentials changed or are gone: Kamailio drops the HA1 it
+   * keeps for that username (without one, every HA1 it keeps), and the
+   * promise resolves once it has. If we are not connected, nothing is lost:
+   * Kamailio drops them all when we connect.
+   */
+  forget(username?: string): Promise<void> {
+    const id = randomUUID();
+    if (!this.evapi.send({ type: 'forget', id, ...(username ? { user: username } : {}) })) return Promise.resolve();
+    // Resolves on Kamailio's "forgotten" (or after a while: it may be going away).
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => { this.forgets.delete(id); resolve(); }, FORGET_WAIT_MS);
+      this.forgets.set(id, () => { clearTimeout(timer); this.forgets.delete(id); resolve(); });
+    });
+  }
+
   async stop(): Promise<void> {
     await this.evapi.stop();
     await this.registry.stop();
   }
 
   private async dispatch(msg: EvapiMessage): Promise<void> {
+    if (msg.type === 'forgotten') { this.forgets.get(String(msg.id))?.(); return; }
     const handler = HANDLERS[msg.type];
     if (!handler) { this.ctx.log.warn(`evapi: no handler for "${msg.type}"`); return; }
     try {

@@ -25,6 +25,8 @@ export class DeskService {
   private hooks!: DeskHooks;
   /** Called after any presence of an agent is recorded (online, status or offline). */
   readonly presenceListeners: Array<(bare: string) => void> = [];
+  /** Called with every notice the desk sends (an agent reached elsewhere too, e.g. over SIP MESSAGE, gets it there). */
+  readonly tellListeners: Array<(to: string, body: string) => void> = [];
   /** The ad-hoc commands' application side; without it the desk offers none. */
   adhoc?: AdhocHandler;
 
@@ -79,6 +81,7 @@ export class DeskService {
 
   tell(to: string, body: string): void {
     this.send(xml('message', { from: this.jid, to, type: 'chat', id: `desk-${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}` }, xml('body', {}, body)));
+    for (const l of this.tellListeners) l(to, body);
   }
 
   private onStanza(el: Element): void {

@@ -4,7 +4,9 @@
 // conversation's address sip:c-<node>@domain (desk notices from
 // sip:desk@domain); writing back to that address takes an offered chat
 // ("decline" refuses it), then posts into the conversation as the agent, and
-// !cmd / /cmd run the same commands as in the MUC room.
+// !cmd / /cmd run the same commands as in the MUC room. Writing to
+// sip:desk@domain runs the desk's commands (status, queue, accept <id>…),
+// the same code as chatting with the desk over XMPP, answered from there.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../src/config.js';
 import { texts, type OfferText } from '../../src/core/texts.js';
@@ -14,6 +16,7 @@ import { insertMessage } from '../../src/db/repos/messages.js';
 import type { Room } from '../../src/db/repos/rooms.js';
 import type { Logger } from '../../src/log.js';
 import type { AgentDirectory } from '../../src/app/agents.js';
+import type { Agent } from '../../src/db/repos/agents.js';
 import type { Routing } from '../../src/app/routing.js';
 import { notice } from '../../components/muc/message.js';
 import type { MucService, RoomLine } from '../../components/muc/service.js';
@@ -22,7 +25,8 @@ import { xml } from '../../components/xmpp.js';
 import { sipUsernameOf } from '../calls/store.js';
 import type { EvapiClient } from '../evapi/client.js';
 import type { SipRegistry } from '../registry/registry.js';
-import { agentText, CONVERSATION_ADDRESS, fromHeader, splitBody } from './text.js';
+import { parseDeskCommand } from '../../src/core/commands.js';
+import { agentText, CONVERSATION_ADDRESS, DESK_ADDRESS, fromHeader, splitBody } from './text.js';
 
 const NS_SID = 'urn:xmpp:sid:0';
 const PENDING_MS = 60_000;
@@ -31,6 +35,10 @@ export interface SipChatDeps {
   db: Db; cfg: Config; log: Logger; evapi: EvapiClient; registry: SipRegistry;
   presence: (agentId: string) => 'available' | 'away' | 'offline';
   muc: MucService; routing: Routing; agents: AgentDirectory;
+  /** The desk's answer to an agent's text (the XMPP desk's own command path); null when a notice answers. */
+  deskCommand?: (agentJid: string, text: string) => Promise<string | null>;
+  /** The agent set a manual state (available / away / auto): routing hears of their availability again. */
+  availabilityChanged?: (agentId: string) => void;
 }
 
 export class SipChat {
@@ -62,7 +70,7 @@ export class SipChat {
   /** A desk notice (offer taken, expired…). */
   tell(agentJid: string, text: string): void {
     const agent = this.d.agents.byJid(agentJid);
-    if (agent) this.queue(() => this.send(agent.id, fromHeader('Switchboard desk', 'desk', this.d.cfg.sipDomain), text));
+    if (agent) this.queue(() => this.send(agent.id, this.fromDesk(), text));
   }
 
   /** A line a room showed: to the serving agent when chats reach them over SIP (never their own lines). */
@@ -80,10 +88,14 @@ export class SipChat {
 
   /** An agent's MESSAGE to sip:<ruser>@domain, before Kamailio has checked the digest: a refusal, or held until it has. */
   async check(agentId: string, ruser: string, body: string): Promise<{ pending: string } | { code: number; reason: string }> {
-    if (!CONVERSATION_ADDRESS.test(ruser)) return { code: 404, reason: 'Not Found' };
-    const conv = await conversationByNode(this.d.db, ruser);
-    if (!conv || conv.status === 'closed') return { code: 404, reason: 'Not Found' };
-    if (conv.status === 'active' && conv.agentId !== agentId) return { code: 403, reason: 'Forbidden' };
+    if (ruser === DESK_ADDRESS) {
+      if (!this.d.deskCommand) return { code: 404, reason: 'Not Found' };
+    } else {
+      if (!CONVERSATION_ADDRESS.test(ruser)) return { code: 404, reason: 'Not Found' };
+      const conv = await conversationByNode(this.d.db, ruser);
+      if (!conv || conv.status === 'closed') return { code: 404, reason: 'Not Found' };
+      if (conv.status === 'active' && conv.agentId !== agentId) return { code: 403, reason: 'Forbidden' };
+    }
     const now = Date.now();
     for (const [k, p] of this.pending) if (now - p.at > PENDING_MS) this.pending.delete(k);
     const id = randomUUID();
@@ -97,6 +109,7 @@ export class SipChat {
     if (!p) return;
     this.pending.delete(pendingId);
     const agent = this.d.agents.byId(p.agentId);
+    if (agent && p.node === DESK_ADDRESS) { await this.desk(agent, p.body); return; }
     const conv = await conversationByNode(this.d.db, p.node);
     if (!agent || !conv) return;
     const t = agentText(p.body);
@@ -107,13 +120,7 @@ export class SipChat {
       const claimed = await this.d.routing.claim(conv.id, agent.id);
       if (!claimed) { this.queue(() => this.send(agent.id, from, texts.taken('another agent'))); return; }
       current = claimed;
-      const room = await this.d.muc.room(conv.mucNode);
-      if (room) {
-        room.conversation = claimed;
-        const customers = [...room.occupants.values()].filter((o) => o.kind === 'customer');
-        if (customers.length) await notice(this.d.muc, room, texts.agentJoined(agent.nickname), { to: customers, store: true });
-      }
-      this.queue(() => this.send(agent.id, from, texts.sipTaken(conv.customerName)));
+      await this.taken(claimed, agent);
       if (t.kind === 'accept') return;
     } else if (conv.status !== 'active' || conv.agentId !== agent.id) {
       this.queue(() => this.send(agent.id, from, texts.roomClosed));
@@ -123,8 +130,47 @@ export class SipChat {
     if (!room) return;
     const occ: Occupant = [...room.occupants.values()].find((o) => o.agentId === agent.id)
       ?? { realJid: agent.jid, nick: agent.nickname, kind: 'agent', agentId: agent.id };
-    if (t.kind === 'command') await this.d.muc.hooks.command(room, occ, t.text);
-    else await this.post(room, occ, p.body.trim());
+    // "!accept" / "!decline" in a chat already theirs are the room's commands too, not words for the customer.
+    const command = t.kind === 'command' || /^[/!]\S/.test(p.body.trim());
+    if (!command) { await this.post(room, occ, p.body.trim()); return; }
+    await this.d.muc.hooks.command(room, occ, p.body.trim());
+    // "leave" (and anything else that hands the chat on) ends the lines to this agent: say so.
+    const after = await conversationById(this.d.db, current.id);
+    if (after && after.status !== 'closed' && after.agentId !== agent.id) this.queue(() => this.send(agent.id, from, texts.sipNotYours(current.customerName)));
+  }
+
+  /**
+   * A MESSAGE to sip:desk@domain: the desk's command, answered from there. A
+   * chat it gave the agent (accept <id>, a transfer accepted with "a") is
+   * introduced from the conversation's address, as a chat taken by replying is.
+   */
+  private async desk(agent: Agent, body: string): Promise<void> {
+    const mine = async () => new Set((await this.d.db.query("SELECT id::text FROM conversations WHERE agent_id = $1 AND status = 'active'", [agent.id])).rows.map((r) => r.id as string));
+    const before = await mine();
+    const reply = await this.d.deskCommand!(agent.jid, body);
+    if (reply !== null) this.queue(() => this.send(agent.id, this.fromDesk(), reply));
+    const name = parseDeskCommand(body).name;
+    if (name === 'available' || name === 'away' || name === 'auto') this.d.availabilityChanged?.(agent.id);
+    for (const id of await mine()) {
+      if (before.has(id)) continue;
+      const conv = await conversationById(this.d.db, id);
+      if (conv) await this.taken(conv, agent);
+    }
+  }
+
+  /** The agent has just taken the chat: the customer reads who joined, the agent gets the conversation's address. */
+  private async taken(conv: Conversation, agent: Agent): Promise<void> {
+    const room = await this.d.muc.room(conv.mucNode);
+    if (room) {
+      room.conversation = conv;
+      const customers = [...room.occupants.values()].filter((o) => o.kind === 'customer');
+      if (customers.length) await notice(this.d.muc, room, texts.agentJoined(agent.nickname), { to: customers, store: true });
+    }
+    this.queue(() => this.send(agent.id, this.fromConversation(conv), texts.sipTaken(conv.customerName)));
+  }
+
+  private fromDesk(): string {
+    return fromHeader('Switchboard desk', DESK_ADDRESS, this.d.cfg.sipDomain);
   }
 
   /** Stored first, then shown to every occupant, as the agent's own message in the room would be. */

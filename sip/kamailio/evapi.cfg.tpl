@@ -53,6 +53,11 @@ event_route[evapi:message-received] {
 		}
 		evapi_set_tag("switchboard");
 		$sht(evapi=>c$evapi(conidx)) = 1;
+		# Whatever changed while it was away (a password, a deleted agent), HA1s
+		# are asked anew; and it may have missed reports: the next REGISTER of
+		# each AOR is reported whatever it is.
+		sht_reset("ha1");
+		sht_reset("reported");
 		$var(n) = $shtinc(evapi=>count);
 		xlog("L_NOTICE", "evapi client $evapi(srcaddr):$evapi(srcport) ready ($var(n) connected)\n");
 		$var(e) = "{}";
@@ -70,7 +75,31 @@ event_route[evapi:message-received] {
 	$var(ha1) = "";
 	jansson_get("ha1", "$var(m)", "$var(ha1)");
 	if ($var(type) == "auth") {
+		# A real agent's HA1 (never the decoy of an unknown user) is kept for the next REGISTER.
+		$var(cache) = "";
+		jansson_get("cache", "$var(m)", "$var(cache)");
+		if ($var(cache) != "") {
+			$sht(ha1=>$var(cache)) = $var(ha1);
+		}
 		t_continue("$var(tindex)", "$var(tlabel)", "REGISTER_AUTH");
+		exit;
+	}
+	if ($var(type) == "forget") {
+		# An agent's SIP info changed or was removed ("user"), or anything may have ("all").
+		$var(user) = "";
+		jansson_get("user", "$var(m)", "$var(user)");
+		if ($var(user) == "") {
+			sht_reset("ha1");
+		} else {
+			sht_rm("ha1", "$var(user)");
+		}
+		# Done: our process may now say the old password no longer works.
+		$var(id) = "";
+		jansson_get("id", "$var(m)", "$var(id)");
+		$var(e) = "{}";
+		jansson_set("string", "type", "forgotten", "$var(e)");
+		jansson_set("string", "id", "$var(id)", "$var(e)");
+		evapi_multicast("$var(e)", "switchboard");
 		exit;
 	}
 	if ($var(type) == "invite") {

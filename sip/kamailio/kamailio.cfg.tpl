@@ -78,6 +78,11 @@ modparam("htable", "htable", "ban=>size=8;autoexpire={{BAN_SECONDS}};")
 modparam("htable", "htable", "authcid=>size=8;autoexpire=120;")
 # Real client address of each relayed WebSocket connection (X-Forwarded-For).
 modparam("htable", "htable", "wsip=>size=8;autoexpire=86400;")
+# Agents' HA1 our process gave for a REGISTER, kept a while so a re-REGISTER
+# needs no round trip (dropped on change, see register.cfg and evapi.cfg).
+modparam("htable", "htable", "ha1=>size=10;autoexpire={{HA1_CACHE_SECONDS}};")
+# AORs reported to our process lately (item lifetime = half the shortest contact lifetime).
+modparam("htable", "htable", "reported=>size=10;autoexpire=3600;")
 # Authenticated evapi connections (our process) and their count.
 modparam("htable", "htable", "evapi=>size=4;")
 
@@ -113,9 +118,15 @@ request_route {
 		sl_send_reply("403", "Forbidden");
 		exit;
 	}
-	if (!pike_check_ip("$avp(src)")) {
-		xlog("L_WARN", "flood from $avp(src): dropping\n");
-		exit;
+	# Flood control for everything, except a REGISTER whose user has an HA1
+	# kept here: it is checked without our process (a failure goes on to the
+	# counted, banned way), costs what a static registrar's REGISTER costs, and
+	# pike's per-address tree is the costliest step at high rates.
+	if (!is_method("REGISTER") || !is_present_hf("Authorization") || $sht(ha1=>$au) == $null) {
+		if (!pike_check_ip("$avp(src)")) {
+			xlog("L_WARN", "flood from $avp(src): dropping\n");
+			exit;
+		}
 	}
 	if (!mf_process_maxfwd_header("10")) {
 		sl_send_reply("483", "Too Many Hops");

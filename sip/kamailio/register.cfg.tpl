@@ -1,13 +1,25 @@
 # REGISTER: digest with the HA1 our process gives, failure counting and bans,
 # and the contact reports that feed our registry. Included by kamailio.cfg.
 
-# REGISTER (RFC 3261 §10.3): challenge here; with credentials, ask our
-# process for the user's HA1 and continue in REGISTER_AUTH.
+# REGISTER (RFC 3261 §10.3): challenge here; with credentials, check them
+# with the HA1 kept from our process, or ask it and continue in REGISTER_AUTH.
 route[REGISTER] {
 	route(NEED_CONTROL);
 	if (!has_credentials("{{REALM}}") || $au == $null) {
 		www_challenge("{{REALM}}", "1");
 		exit;
+	}
+	# Our process gave this user's HA1 lately: checked here, statelessly, with
+	# no round trip (it drops the entry when the agent's SIP info changes or
+	# goes, and all of them when it connects). Any failure drops the entry and
+	# takes the usual way below, which counts failures and bans.
+	if ($sht(ha1=>$au) != $null) {
+		$var(rc) = pv_www_authenticate("{{REALM}}", "$sht(ha1=>$au)", "1");
+		if ($var(rc) == 1) {
+			route(REGISTERED);
+			exit;
+		}
+		sht_rm("ha1", "$au");
 	}
 	t_newtran();
 	$var(q) = "{}";
@@ -27,19 +39,32 @@ route[REGISTER] {
 route[REGISTER_AUTH] {
 	$var(rc) = pv_www_authenticate("{{REALM}}", "$var(ha1)", "1");
 	if ($var(rc) == 1) {
-		if ($au != $tU) {
-			t_reply("403", "Forbidden");
-			exit;
-		}
-		consume_credentials();
-		if (!save("location")) {
-			sl_reply_error();
-			exit;
-		}
-		route(CONTACTS);
+		route(REGISTERED);
 		exit;
 	}
 	route(AUTH_FAILED);
+}
+
+# The digest is right: the contact is saved (save() answers) and reported.
+route[REGISTERED] {
+	if ($au != $tU) {
+		send_reply("403", "Forbidden");
+		exit;
+	}
+	consume_credentials();
+	save("location");
+	$var(saved) = $rc;
+	if ($var(saved) < 0) {
+		sl_reply_error();
+		exit;
+	}
+	# A refresh (save() 2: contacts updated, none added or removed) soon
+	# after a report changes nothing our process must know yet: the report
+	# it has still covers half of the lifetime (see CONTACTS).
+	if ($var(saved) == 2 && $sht(reported=>$tU) != $null) {
+		exit;
+	}
+	route(CONTACTS);
 }
 
 # A digest check failed ($var(rc)): for REGISTER (401) and INVITE (407) alike.
@@ -93,8 +118,10 @@ route[CONTACTS] {
 	jansson_set("string", "type", "contacts", "$var(e)");
 	jansson_set("string", "user", "$tU", "$var(e)");
 	jansson_set("array", "contacts", "[]", "$var(e)");
+	$var(left) = 0;
 	if (reg_fetch_contacts("location", "sip:$tU@{{SIP_DOMAIN}}", "reg")) {
 		$var(i) = 0;
+		$var(left) = 86400;
 		while ($var(i) < $ulc(reg=>count)) {
 			$var(c) = "{}";
 			jansson_set("string", "uri", "$(ulc(reg=>addr)[$var(i)])", "$var(c)");
@@ -104,9 +131,21 @@ route[CONTACTS] {
 			jansson_set("string", "user_agent", "$(ulc(reg=>user_agent)[$var(i)])", "$var(c)");
 			jansson_set("int", "methods", "$(ulc(reg=>methods)[$var(i)])", "$var(c)");
 			jansson_append("obj", "contacts", "$var(c)", "$var(e)");
+			$var(x) = $(ulc(reg=>expires)[$var(i)]) - $TS;
+			if ($var(x) < $var(left)) {
+				$var(left) = $var(x);
+			}
 			$var(i) = $var(i) + 1;
 		}
 		reg_free_contacts("reg");
+	}
+	# Refreshes of this AOR within half of its shortest lifetime need no report.
+	if ($var(left) >= 2) {
+		$sht(reported=>$tU) = 1;
+		$var(ttl) = $var(left) / 2;
+		$shtex(reported=>$tU) = $var(ttl);
+	} else {
+		sht_rm("reported", "$tU");
 	}
 	jansson_set("int", "now", "$TS", "$var(e)");
 	jansson_set("string", "src", "$avp(src)", "$var(e)");

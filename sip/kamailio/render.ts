@@ -14,9 +14,11 @@ export interface KamailioTuning {
   minExpires: number;
   /** How often usrloc sweeps expired contacts (s). */
   usrlocTimer: number;
+  /** How long Kamailio keeps an agent's HA1 for re-REGISTERs without asking (s; default 600). */
+  ha1CacheSeconds?: number;
 }
 
-export const DEFAULT_TUNING: KamailioTuning = { children: 4, minExpires: 60, usrlocTimer: 30 };
+export const DEFAULT_TUNING: KamailioTuning = { children: 4, minExpires: 60, usrlocTimer: 30, ha1CacheSeconds: 600 };
 
 const ADDRESS = /^[0-9A-Za-z.:-]+$/;
 const SECRET = /^[A-Za-z0-9_-]{16,}$/;
@@ -39,6 +41,7 @@ export function kamailioValues(cfg: Config, secret: string, dir: string, tuning:
     SIP_PORT: String(cfg.sipPort),
     WS_PORT: String(cfg.sipWsPort),
     UL_TIMER: String(tuning.usrlocTimer),
+    HA1_CACHE_SECONDS: String(tuning.ha1CacheSeconds ?? 600),
     MIN_EXPIRES: String(tuning.minExpires),
     BAN_SECONDS: String(cfg.sipBanSeconds),
     MAX_FAILURES: String(cfg.sipAuthMaxFailures),

@@ -19,6 +19,8 @@ export class SipRegistry extends EventEmitter<RegistryEvents> {
   private boot = 0;
   private stopped = false;
   private readonly now: () => number;
+  /** The earliest expiry the mirror (sip_registrations) holds per agent, as written by this process. */
+  private readonly mirrored = new Map<string, number>();
 
   constructor(private readonly o: RegistryOptions) {
     super();
@@ -65,8 +67,19 @@ export class SipRegistry extends EventEmitter<RegistryEvents> {
       const at = this.now();
       const list: Contact[] = contacts.map(({ expires, ...c }) => ({ ...c, expiresAt: at + (expires - kamailioNow) * 1000 }));
       const step = applySnapshot(this.state, agentId, list, at);
+      const after = step.state.get(agentId) ?? [];
+      // A re-REGISTER soon after the last one only moves expiries: the mirror
+      // keeps the older ones while they still cover half of the new lifetime
+      // (it matters only to a restarted worker, and a phone's next refresh
+      // writes it). Phones refresh at about half their lifetime, so for them
+      // every refresh is written.
+      const mirrored = this.mirrored.get(agentId);
+      const skip = mirrored !== undefined && sameContacts(this.state.get(agentId) ?? [], after) &&
+        mirrored - at > (Math.min(...after.map((c) => c.expiresAt)) - at) / 2;
       await this.apply(step, async () => {
-        await replaceContacts(this.o.db, agentId, step.state.get(agentId)?.map((c) => ({ ...c, agentId, expiresAt: new Date(c.expiresAt) })) ?? [], this.boot);
+        if (skip) return;
+        await replaceContacts(this.o.db, agentId, after.map((c) => ({ ...c, agentId, expiresAt: new Date(c.expiresAt) })), this.boot);
+        if (after.length) this.mirrored.set(agentId, Math.min(...after.map((c) => c.expiresAt))); else this.mirrored.delete(agentId);
       });
     });
   }
@@ -106,9 +119,12 @@ export class SipRegistry extends EventEmitter<RegistryEvents> {
   private async apply(step: Step, persist: () => Promise<void>): Promise<void> {
     if (!step.changes.length) return;
     await persist();
+    const before = this.state;
     this.state = step.state;
     this.arm();
     for (const c of step.changes) {
+      // A refresh (same contacts, later expiry) changes nobody's availability: no event, no log line.
+      if (c.registered && sameContacts(before.get(c.agentId) ?? [], c.contacts)) continue;
       this.o.log.info(`sip: agent ${c.agentId} ${c.registered ? `registered (${c.contacts.length} contact${c.contacts.length > 1 ? 's' : ''})` : 'not registered'}`);
       this.emit('change', c);
     }
@@ -125,4 +141,9 @@ export class SipRegistry extends EventEmitter<RegistryEvents> {
     }), Math.max(0, next - this.now()) + 10);
     this.timer.unref();
   }
+}
+
+/** The same contacts (addresses and MESSAGE support), whatever their expiries; both sorted by address. */
+function sameContacts(a: readonly Contact[], b: readonly Contact[]): boolean {
+  return a.length === b.length && a.every((c, i) => c.uri === b[i]!.uri && c.messages === b[i]!.messages);
 }

@@ -14,7 +14,7 @@ import type { Logger } from '../log.js';
 import type { Audit } from './audit.js';
 import type { Actor } from './sessions.js';
 import { hashPassword, secret } from './secrets.js';
-import { newSipSecrets, sipInfo, type SipInfo } from './sip-info.js';
+import { newSipSecrets, renewSipPassword, sipInfo, type SipInfo } from './sip-info.js';
 
 export interface NewAgentInput extends Omit<AgentFields, 'passwordHash'> {
   name: string; jid?: string; password?: string; departmentIds?: string[];
@@ -30,6 +30,8 @@ export class AgentDirectory {
   private byIdMap = new Map<string, Agent>();
   /** Called after an agent is deleted (routing withdraws their offers). */
   onDeleted: (agent: Agent) => Promise<void> = async () => {};
+  /** Called after an agent's SIP password changed (Kamailio forgets the HA1 it keeps for that username). */
+  onSipChanged: (username: string) => Promise<void> = async () => {};
 
   constructor(private readonly db: Db, private readonly cfg: Config, private readonly accounts: AccountProvisioner | null,
     private readonly log: Logger, private readonly audit: Audit) {}
@@ -55,6 +57,20 @@ export class AgentDirectory {
   async sipInfo(id: string): Promise<SipInfo | null> {
     const s = await sipSecrets(this.db, id);
     return s ? sipInfo(this.cfg, s) : null;
+  }
+
+  /** A new SIP password (the old one stops working at once); the SIP info with it, shown this once. */
+  async renewSipPassword(id: string, actor: Actor | null): Promise<SipInfo> {
+    const agent = this.byIdMap.get(id);
+    if (!agent) throw new AppError('not_found', 'id: no such agent', 'id');
+    const s = await inTransaction(this.db, async (tx) => {
+      const renewed = await renewSipPassword(tx, this.cfg, id);
+      if (!renewed) throw new AppError('not_found', 'id: no such agent', 'id');
+      await this.audit.record(tx, actor, { action: 'update', resource: 'agent', id, after: { sipPassword: 'renewed' } });
+      return renewed;
+    });
+    await this.onSipChanged(s.username);
+    return sipInfo(this.cfg, s);
   }
 
   async create(input: NewAgentInput, actor: Actor | null = null): Promise<{ agent: Agent; password: string | null; sipInfo: SipInfo }> {

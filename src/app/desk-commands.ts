@@ -25,6 +25,9 @@ export interface WaitingChat { id: string; customerName: string; firstMessage: s
 const ago = (d: Date) => { const s = Math.max(0, Math.round((Date.now() - d.getTime()) / 1000)); return s < 90 ? `${s} s` : `${Math.round(s / 60)} min`; };
 
 export class DeskCommands implements AdhocHandler {
+  /** Whether the agent gets offers, for "status" (the composition root adds agents reached over SIP MESSAGE). */
+  available: (jid: string) => boolean = (jid) => this.d.desk.presence.available(jid);
+
   constructor(private readonly d: DeskCommandDeps) {}
 
   /** Manual states kept in the store come back at start (before presence arrives). */
@@ -105,7 +108,7 @@ export class DeskCommands implements AdhocHandler {
   private async status(agent: Agent): Promise<string> {
     const { desk, muc, db } = this.d;
     const manual = desk.presence.manual(agent.jid);
-    const state = desk.presence.available(agent.jid) ? 'available: you get offers' : 'not available (away, busy or offline): you get no offers';
+    const state = this.available(agent.jid) ? 'available: you get offers' : 'not available (away, busy or offline): you get no offers';
     const chats = (await db.query("SELECT customer_name, muc_node FROM conversations WHERE agent_id = $1 AND status = 'active' ORDER BY accepted_at", [agent.id])).rows;
     const offers = (await db.query("SELECT c.customer_name, c.muc_node FROM offers o JOIN conversations c ON c.id = o.conversation_id WHERE o.agent_id = $1 AND o.status = 'pending' ORDER BY o.created_at", [agent.id])).rows;
     const requests = await pendingFor(db, agent.id);

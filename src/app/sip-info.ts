@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import type { Config } from '../config.js';
 import type { SipSecrets } from '../db/repos/agents.js';
+import type { Queryable } from '../db/pool.js';
 import { secret } from './secrets.js';
 
 export interface SipInfo {
@@ -30,4 +31,16 @@ export function sipInfo(cfg: Config, s: SipSecrets): SipInfo {
     registrar: `sip:${host}`, proxy: `sip:${host};lr`, transports: ['udp', 'tcp', 'ws'],
     websocket: `${cfg.publicUrl.replace(/^http/, 'ws')}/sip-ws`,
   };
+}
+
+/**
+ * A new random SIP password for a live agent with SIP info (the username
+ * stays), stored with its HA1 for the realm; null when there is no such agent.
+ */
+export async function renewSipPassword(db: Queryable, cfg: Config, agentId: string): Promise<SipSecrets | null> {
+  const password = secret(20);
+  const r = await db.query(`UPDATE agents SET sip_password = $2, sip_ha1 = md5(sip_username || ':' || $3 || ':' || $2), updated_at = now()
+    WHERE id = $1 AND deleted_at IS NULL AND sip_username IS NOT NULL
+    RETURNING sip_username AS username, sip_password AS password, sip_ha1 AS ha1`, [agentId, password, cfg.sipRealm]);
+  return r.rows[0] ?? null;
 }

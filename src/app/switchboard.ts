@@ -70,15 +70,20 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   // Set once voice starts: agents who only use a SIP client get chats as SIP MESSAGE (sip/chat/).
   let sip: SipControl | null = null;
   const viaSip = (jid: string) => sip?.chat?.reachesJid(jid) ?? false;
+  // Reached over SIP and not set "away" at the desk (sip:desk@… takes the same commands).
+  const sipAvailable = (jid: string) => viaSip(jid) && desk.presence.manual(jid) !== 'away';
+  const available = (jid: string) => desk.presence.available(jid) || sipAvailable(jid);
   const routing = new Routing(db, agents, {
-    isAvailable: (jid) => desk.presence.available(jid) || viaSip(jid),
+    isAvailable: available,
     isAway: (jid) => desk.presence.shows(jid).some((show) => show === 'away' || show === 'xa'),
     invite: (conv, room, jid, timeout) => { conversations.invite(conv, room, jid, timeout); if (viaSip(jid)) sip!.chat!.offer(conv, room, jid, timeout); },
-    tellAgent: (jid, text) => { desk.tell(jid, text); if (viaSip(jid)) sip!.chat!.tell(jid, text); },
+    tellAgent: (jid, text) => desk.tell(jid, text), // the desk's notices reach SIP too (tellListeners below)
   }, log);
+  conversations.commands.desk.available = available;
+  desk.tellListeners.push((jid, text) => { if (viaSip(jid)) sip!.chat!.tell(jid, text); });
   conversations.routing = routing;
   const queue = new QueueBehaviour({
-    db, log, muc, agents, room: (id) => routing.room(id), isAvailable: (jid) => desk.presence.available(jid) || viaSip(jid), kick: () => routing.kick(),
+    db, log, muc, agents, room: (id) => routing.room(id), isAvailable: available, kick: () => routing.kick(),
     tellAgent: (jid, text) => desk.tell(jid, text),
     closeAsTimeout: async (conv, text) => { await conversations.close(conv, 'system', { disposition: 'timeout', text }); },
     statusThrottleMs: o.queueStatusThrottleMs,
@@ -98,14 +103,22 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   await mail.start();
   // The supervisor passes the evapi secret of the Kamailio it started; a worker run alone needs SIP_EVAPI_SECRET.
   if (cfg.voiceEnabled && !cfg.sipEvapiSecret) log.warn('voice: no SIP_EVAPI_SECRET, so no SIP control (calls and registrations get 503)');
-  sip = cfg.voiceEnabled && cfg.sipEvapiSecret ? new SipControl({ db, cfg, log, app: sipPorts({ db, agents, desk, muc, routing }), chat: { muc, routing, agents } }) : null;
+  const recheck = (agentId: string) => {
+    const jid = agents.byId(agentId)?.jid;
+    if (jid) routing.availability(agentId, available(jid)).catch((e: Error) => log.error(`availability of ${agentId}: ${e.message}`));
+  };
+  sip = cfg.voiceEnabled && cfg.sipEvapiSecret ? new SipControl({
+    db, cfg, log, app: sipPorts({ db, agents, desk, muc, routing }),
+    chat: { muc, routing, agents, deskCommand: (jid, text) => conversations.deskCommand(jid, text), availabilityChanged: recheck },
+  }) : null;
   if (sip) {
     const control = sip;
+    // Kamailio keeps agents' HA1 for re-REGISTERs: a changed password or a deleted agent drops it.
+    agents.onSipChanged = (username) => control.forget(username);
+    const deleted = agents.onDeleted;
+    agents.onDeleted = async (a) => { await control.forget(); await deleted(a); };
     muc.onLine = (room, line) => control.chat?.line(room, line);
-    control.registry.on('change', (c) => {
-      const jid = agents.byId(c.agentId)?.jid;
-      if (jid) void routing.availability(c.agentId, desk.presence.available(jid) || viaSip(jid));
-    });
+    control.registry.on('change', (c) => recheck(c.agentId));
   }
   await sip?.start();
 

@@ -42,6 +42,7 @@ export const texts = {
     return `New chat from ${who} via ${o.room}${first}\nReply to this message to take it (any text; "accept" takes it without writing), or reply "decline". The offer expires in ${o.timeoutSeconds} s.`;
   },
   sipTaken: (customer: string) => `You have the chat with ${customer}. What you write here goes to them; !close ends it, !help lists the commands.`,
+  sipNotYours: (customer: string) => `The chat with ${customer} is no longer yours: what you write here does not reach them any more.`,
   agentJoined: (nick: string) => `${nick} joined the conversation.`,
   callNobody: 'Sorry, no one could take your call right now. You can keep writing here, or try calling again in a moment.',
   taken: (by: string) => `This chat was already accepted by ${by}.`,

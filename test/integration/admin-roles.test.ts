@@ -24,6 +24,7 @@ export const EXPECTED: Record<string, Level> = {
   'POST /api/v1/agents': 'admin',
   'PATCH /api/v1/agents/:id': 'admin',
   'DELETE /api/v1/agents/:id': 'admin',
+  'POST /api/v1/agents/:id/sip-password': 'admin',
   'GET /api/v1/rooms': 'operator',
   'POST /api/v1/rooms': 'admin',
   'GET /api/v1/rooms/:slug': 'operator',

@@ -10,6 +10,7 @@ import { loadConfig, type Config } from '../../src/config.js';
 import { createLogger, silentLogger } from '../../src/log.js';
 import { EmbeddedKamailio } from '../../src/supervisor/kamailio.js';
 import { EmbeddedRtpengine } from '../../src/supervisor/rtpengine.js';
+import type { KamailioTuning } from '../../sip/kamailio/render.js';
 import { freePort, freeSipPort } from './ports.js';
 import { startStack, type Stack } from './stack.js';
 
@@ -26,7 +27,7 @@ const log = process.env.TEST_LOG ? createLogger('debug', 'voice') : silentLogger
 /** Short registrations and a quick usrloc sweep, two workers: enough for tests. */
 const TUNING = { children: 2, minExpires: 1, usrlocTimer: 1 };
 
-export async function startVoice(opts: { rtpengine?: boolean; overrides?: Partial<Config> } = {}): Promise<VoiceEnv> {
+export async function startVoice(opts: { rtpengine?: boolean; overrides?: Partial<Config>; tuning?: KamailioTuning } = {}): Promise<VoiceEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-voice-'));
   chmodSync(dir, 0o755); // Kamailio and rtpengine run as their own users when we are root
   const [sipPort, sipWsPort, sipEvapiPort, rtpengineNgPort] = [await freeSipPort(), await freePort(), await freePort(), await freeSipPort()];
@@ -41,7 +42,7 @@ export async function startVoice(opts: { rtpengine?: boolean; overrides?: Partia
   const cfg = loadConfig({}, { dataDir: dir, logLevel: 'error', ...overrides });
   const rtpengine = opts.rtpengine === false ? null : new EmbeddedRtpengine(cfg, log);
   await rtpengine?.start();
-  const kamailio = new EmbeddedKamailio(cfg, log, TUNING);
+  const kamailio = new EmbeddedKamailio(cfg, log, opts.tuning ?? TUNING);
   await kamailio.start();
   return {
     overrides, kamailio, rtpengine,

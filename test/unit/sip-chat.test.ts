@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { agentText, fromHeader, splitBody } from '../../sip/chat/text.js';
+import { agentText, fromHeader, MAX_BODY_BYTES, splitBody } from '../../sip/chat/text.js';
 import { acceptsText, allowsMessage, takesMessage } from '../../sip/handlers/registrations.js';
 
 describe('sip MESSAGE chat helpers', () => {
@@ -11,13 +11,22 @@ describe('sip MESSAGE chat helpers', () => {
     expect(splitBody('')).to.deep.equal(['']);
     expect(splitBody('short')).to.deep.equal(['short']);
   });
+  it('cuts at a line break where there is one, else at a space; parts stay short enough for baresip to show', () => {
+    expect(splitBody('one two\nthree four five', 14)).to.deep.equal(['one two', 'three four', 'five']);
+    expect(splitBody('abc defgh', 6)).to.deep.equal(['abc', 'defgh']);
+    const list = Array.from({ length: 30 }, (_, i) => `  ${i + 1}. a line of the list`).join('\n');
+    const parts = splitBody(list);
+    expect(parts.join('\n')).to.equal(list);
+    for (const p of parts) expect(Buffer.byteLength(p)).to.be.at.most(MAX_BODY_BYTES);
+    expect(MAX_BODY_BYTES + Buffer.byteLength('sip:c-00000000000000000000@a-long-sip-domain.example.com: ""')).to.be.below(512);
+  });
   it('makes the display name safe for a quoted string', () => {
     expect(fromHeader('Jane "JD" Doe\r\nX-Evil: 1', 'c-1', 'example.com')).to.equal('"Jane JD DoeX-Evil: 1" <sip:c-1@example.com>');
     expect(fromHeader('  ', 'desk', 'example.com')).to.equal('<sip:desk@example.com>');
   });
   const table: Array<[string, ReturnType<typeof agentText>]> = [
     ['decline', { kind: 'decline' }], ['/Decline ', { kind: 'decline' }], ['!reject', { kind: 'decline' }],
-    ['accept', { kind: 'accept' }], ['!close', { kind: 'command', text: '!close' }], ['/help', { kind: 'command', text: '/help' }],
+    ['accept', { kind: 'accept' }], ['!a', { kind: 'accept' }], ['a', { kind: 'message', text: 'a' }], ['!close', { kind: 'command', text: '!close' }], ['/help', { kind: 'command', text: '/help' }],
     ['/me waves', { kind: 'message', text: '/me waves' }], [' Hello there ', { kind: 'message', text: 'Hello there' }],
   ];
   for (const [body, want] of table) it(`"${body}" → ${want.kind}`, () => expect(agentText(body)).to.deep.equal(want));

@@ -50,6 +50,14 @@ export function agentRoutes(app: FastifyInstance, s: Services): void {
     return updated;
   });
 
+  app.post<{ Params: { id: string } }>('/api/v1/agents/:id/sip-password', {
+    config: ADMIN,
+    schema: {
+      tags: ['agents'], summary: "Give an operator a new random SIP password (the old one stops working at once); returns the SIP info with it, shown once",
+      params: UUID_PARAM, response: { 200: { type: 'object', properties: { sipInfo: { $ref: 'SipInfo#' } } }, ...ERRORS },
+    },
+  }, async (req) => ({ sipInfo: await s.agents.renewSipPassword(req.params.id, actorOf(req)) }));
+
   app.delete<{ Params: { id: string } }>('/api/v1/agents/:id', {
     config: ADMIN,
     schema: { tags: ['agents'], summary: 'Delete an operator; their conversations keep their history', params: UUID_PARAM, response: { 204: { type: 'null' }, ...ERRORS } },

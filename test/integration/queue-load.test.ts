@@ -137,7 +137,7 @@ describe('queue under load', function () {
     expect(rows).to.deep.equal([{ disposition: 'served', n: N, accepted: N }]);
     const doubled = await stack.sb.db.query("SELECT conversation_id FROM offers WHERE status = 'accepted' GROUP BY conversation_id HAVING count(*) > 1");
     expect(doubled.rowCount).to.equal(0);
-    await waitUntil(() => ended.size === N, 30_000, 'every customer saw their chat end');
+    await waitUntil(() => ended.size === N, 120_000, 'every customer saw their chat end');
     expect(samples).to.be.greaterThan(10);
     expect(maxActive).to.be.at.most(MAX).and.at.least(1);
     expect(problems).to.deep.equal([]);

@@ -25,7 +25,11 @@ describe('SIP with baresip as the agent\'s phone', function () {
 
     const caller = await sipAgent(stack, 'Yann');
     const calling = sippCall(stack, { to: agent.username, from: caller.username, auth: { user: caller.username, password: caller.password }, final: 200, calleeHangsUp: true });
-    await phone.waitForEvent('CALL_ESTABLISHED');
+    // A call that ends before baresip answers says why (sipp's trace), instead of a bare timeout.
+    await Promise.race([
+      phone.waitForEvent('CALL_ESTABLISHED', 30_000),
+      calling.then((r) => { throw new Error(`the call ended before baresip answered it: ${r.output.slice(-2000)}`); }),
+    ]);
     // baresip's sine reaches rtpengine (its leg's packet counter grows).
     const callId = await callIdTo(stack, agent.id);
     await waitUntil(async () => rtpPackets(await ngRequest('127.0.0.1', stack.cfg.rtpengineNgPort, { command: 'query', 'call-id': callId })) > 0, 15_000, 'RTP from baresip in rtpengine');

@@ -118,9 +118,9 @@ export class Conversations implements MucHooks, DeskHooks {
     await this.routing.kick();
   }
 
-  async close(conv: Conversation, by: 'customer' | string, opts: { disposition?: string; text?: string } = {}): Promise<boolean> {
+  async close(conv: Conversation, by: 'customer' | string, opts: { disposition?: string; text?: string; onlyIfQueued?: boolean } = {}): Promise<boolean> {
     const disposition = opts.disposition ?? (conv.agentId || conv.status === 'active' ? 'served' : await this.queue.unservedDisposition(conv));
-    const closed = await closeConversation(this.db, conv.id, by, disposition);
+    const closed = await closeConversation(this.db, conv.id, by, disposition, opts.onlyIfQueued ? 'queued' : undefined);
     if (!closed) return false;
     await addEvent(this.db, conv.id, 'closed', { by });
     await this.routing.closed(closed);
@@ -163,6 +163,7 @@ export class Conversations implements MucHooks, DeskHooks {
   async joined(room: RoomState, occ: Occupant): Promise<void> {
     const conv = room.conversation;
     if (occ.kind === 'customer') {
+      this.queue.customerGone.joined(room, occ); // back in time (a reload, a rejoin): the chat waits on
       if (!(await markCustomerJoined(this.db, conv.id))) return;
       await this.routing.kick();
       const offered = (await pendingOffers(this.db, { conversationId: conv.id })).length > 0;

@@ -14,6 +14,7 @@ import type { Logger } from '../log.js';
 import type { MucService } from '../../components/muc/service.js';
 import type { Occupant, RoomState } from '../../components/muc/state.js';
 import type { AgentDirectory } from './agents.js';
+import { CustomerGone } from './customer-gone.js';
 import { DisconnectGrace } from './grace.js';
 import { QueueStatusPusher } from './queue-status.js';
 import { RoomGate } from './room-gate.js';
@@ -29,6 +30,8 @@ export interface QueueBehaviourDeps {
   tellAgent(jid: string, text: string): void;
   /** Closes a chat as timed out (unattended), telling the customer `text`. */
   closeAsTimeout(conv: Conversation, text: string): Promise<void>;
+  /** Closes a chat whose customer left while it waited, if it is still queued. */
+  closeAbandoned(conversationId: string): Promise<void>;
   /** Least time between two rounds of queue-status pushes (default 1 s). */
   statusThrottleMs?: number;
 }
@@ -37,6 +40,7 @@ export class QueueBehaviour implements RoutingHooks {
   readonly gate: RoomGate;
   readonly status: QueueStatusPusher;
   readonly grace: DisconnectGrace;
+  readonly customerGone: CustomerGone;
   readonly unattended: Unattended;
   readonly wrapUps: WrapUps;
 
@@ -44,6 +48,7 @@ export class QueueBehaviour implements RoutingHooks {
     this.gate = new RoomGate({ db: d.db, availableAgents: () => this.availableAgents() });
     this.status = new QueueStatusPusher({ db: d.db, log: d.log, muc: d.muc, room: d.room, throttleMs: d.statusThrottleMs ?? 1000 });
     this.grace = new DisconnectGrace({ db: d.db, log: d.log, muc: d.muc, agents: d.agents, room: d.room, requeued: d.kick, tellAgent: d.tellAgent });
+    this.customerGone = new CustomerGone({ log: d.log, room: d.room, closeIfQueued: d.closeAbandoned });
     this.unattended = new Unattended({ db: d.db, log: d.log, room: d.room, close: (conv) => d.closeAsTimeout(conv, queueTexts.unattended) });
     this.wrapUps = new WrapUps(d.db);
   }
@@ -57,7 +62,7 @@ export class QueueBehaviour implements RoutingHooks {
     await this.unattended.restore();
   }
 
-  stop(): void { this.status.stop(); this.grace.stop(); this.unattended.stop(); }
+  stop(): void { this.status.stop(); this.grace.stop(); this.customerGone.stop(); this.unattended.stop(); }
 
   availableAgents(): number { return this.d.agents.all().filter((a) => this.d.isAvailable(a.jid)).length; }
 
@@ -97,6 +102,7 @@ export class QueueBehaviour implements RoutingHooks {
 
   async left(room: RoomState, occ: Occupant): Promise<void> {
     if (occ.kind === 'agent') await this.grace.left(room, occ);
+    else await this.customerGone.left(room, occ);
   }
 
   stored(room: RoomState, occ: Occupant): void { this.unattended.stored(room, occ); }

@@ -5,6 +5,8 @@ import { defaultRoomSettings, DEFAULT_ROOM_SLUG } from '../core/room-settings.js
 import { migrate } from '../db/migrate.js';
 import { createPool, type Db } from '../db/pool.js';
 import { ensureRoom } from '../db/repos/rooms.js';
+import { conversationById } from '../db/repos/conversations.js';
+import { queueTexts } from '../core/texts.js';
 import type { Logger } from '../log.js';
 import { buildHttp } from '../http/app.js';
 import { MailService } from '../mail/index.js';
@@ -86,6 +88,10 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
     db, log, muc, agents, room: (id) => routing.room(id), isAvailable: available, kick: () => routing.kick(),
     tellAgent: (jid, text) => desk.tell(jid, text),
     closeAsTimeout: async (conv, text) => { await conversations.close(conv, 'system', { disposition: 'timeout', text }); },
+    closeAbandoned: async (id) => {
+      const conv = await conversationById(db, id);
+      if (conv?.status === 'queued') await conversations.close(conv, 'customer', { onlyIfQueued: true, text: queueTexts.customerGone });
+    },
     statusThrottleMs: o.queueStatusThrottleMs,
   });
   conversations.queue = queue;

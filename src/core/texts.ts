@@ -162,6 +162,7 @@ export const queueTexts = {
   agentDisconnected: (nick: string, graceSeconds: number) =>
     `${nick} has lost the connection. If they are not back within ${graceSeconds} s, your chat goes to another agent; everything said so far stays here.`,
   agentBack: (nick: string) => `${nick} is back.`,
+  customerGone: 'The customer left before an agent took the chat, and did not come back: the chat is closed.',
   requeued: 'We are connecting you to another agent. Please stay on this page; the conversation so far stays here.',
   unattended: 'Sorry, nobody has answered you for a while, so this conversation is now closed. You are welcome to start a new chat or leave us a message.',
   roomClosedNow: 'this room is closed now (outside its working hours); leave a note and we will answer by email',

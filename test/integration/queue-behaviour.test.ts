@@ -218,6 +218,31 @@ describe('queue behaviour', function () {
     expect(await c!.client.receives(isInvite(cust.roomJid), 10)).to.equal(false);
   });
 
+  it('a customer who leaves while waiting and is not back within the grace period: the chat closes as abandoned and its offers are withdrawn; one back in time waits on', async () => {
+    const slug = await newRoom({ disconnectGraceSeconds: 2 });
+    const [a] = await threeAgents({ shows: [undefined] });
+    await untilAvailable(stack, a!.jid);
+    const gone = await customer(stack, form('Ivy'), slug);
+    await a!.client.waitFor(isInvite(gone.roomJid), 10_000, 'the offer to Ada');
+    await gone.client.send(xml('presence', { to: `${gone.roomJid}/${gone.nick}`, type: 'unavailable' }));
+    await waitUntil(async () => (await convRow(gone.id)).status === 'closed', 15_000, 'the abandoned chat closed');
+    expect(await convRow(gone.id)).to.include({ status: 'closed', disposition: 'abandoned', closedBy: 'customer' });
+    expect((await stack.sb.db.query("SELECT 1 FROM offers WHERE conversation_id = $1 AND status = 'pending'", [gone.id])).rowCount).to.equal(0);
+    expect(await eventsOf(gone.id)).to.include.members(['customer_left', 'closed']);
+
+    const back = await customer(stack, form('Jo'), slug);
+    await a!.client.waitFor(isInvite(back.roomJid), 10_000, 'the offer to Ada');
+    await back.client.send(xml('presence', { to: `${back.roomJid}/${back.nick}`, type: 'unavailable' }));
+    await back.client.send(joinPresence(back.roomJid, back.nick, back.password));
+    await back.client.waitFor(isSelfPresence(back.roomJid), 10_000, 'Jo back in the room');
+    const left = (await stack.sb.db.query("SELECT max(at) AS at FROM conversation_events WHERE conversation_id = $1 AND kind = 'customer_left'", [back.id])).rows[0].at as Date;
+    await waitUntil(async () => (await stack.sb.db.query('SELECT now() > $1::timestamptz + interval \'4 seconds\' AS past', [left])).rows[0].past, 20_000, 'the grace period long past');
+    expect(await convRow(back.id)).to.include({ status: 'queued' });
+    await a!.client.send(joinPresence(back.roomJid, a!.nick, back.password));
+    await a!.client.waitFor(isSelfPresence(back.roomJid), 10_000, 'Ada takes the chat');
+    expect(await convRow(back.id)).to.include({ status: 'active', agentId: a!.id });
+  });
+
   it('unattended: a customer left without an answer for unattendedTimeoutSeconds is told and the chat closes as "timeout"; an answered one stays open', async () => {
     const slug = await newRoom({ unattendedTimeoutSeconds: 3 });
     const [a, b, c] = await threeAgents();

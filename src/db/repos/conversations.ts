@@ -107,9 +107,10 @@ export async function claimConversation(tx: Tx, conversationId: string, agentId:
   return r.rows[0] ?? null;
 }
 
-export async function closeConversation(db: Queryable, id: string, by: string, disposition: string): Promise<Conversation | null> {
+/** Closes a conversation that is not closed yet (and is in `onlyIf` status when given): one guarded UPDATE. */
+export async function closeConversation(db: Queryable, id: string, by: string, disposition: string, onlyIf?: 'queued' | 'active'): Promise<Conversation | null> {
   const r = await db.query(`UPDATE conversations SET status = 'closed', closed_at = now(), closed_by = $2, disposition = $3
-    WHERE id = $1 AND status <> 'closed' RETURNING ${COLS}`, [id, by, disposition]);
+    WHERE id = $1 AND status <> 'closed' AND ($4::text IS NULL OR status = $4) RETURNING ${COLS}`, [id, by, disposition, onlyIf ?? null]);
   return r.rows[0] ?? null;
 }
 

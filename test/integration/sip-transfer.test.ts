@@ -8,6 +8,7 @@
 import { expect } from 'chai';
 import { commandTexts as T, texts } from '../../src/core/texts.js';
 import { Baresip } from '../clients/baresip.js';
+import { insertDepartment, setMembers } from '../../src/db/repos/departments.js';
 import { agents, fromDesk, roomBody, served, toDesk } from '../support/commands.js';
 import { messageScenario } from '../support/sip-message-scenarios.js';
 import { sipp } from '../support/sipp.js';
@@ -121,6 +122,27 @@ describe('Transfers and invitations with agents on SIP MESSAGE only', function (
     await write(sam, node, 'are you still there, Jane?');
     await shown(phone, node, texts.sipNotYours('Jane Doe'));
     expect((await stack.sb.db.query("SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND body LIKE 'are you still there%'", [jane.id])).rows[0].n).to.equal(0);
+  });
+
+  it('"!t @department" counts a member on SIP MESSAGE only as available: both members are asked, the SIP reply wins, the XMPP member is too late', async () => {
+    const [alice, dan] = await agents(stack, ['Alice', 'Dan']);
+    const jane = await served(stack, alice!);
+    const node = jane.roomJid.split('@')[0]!;
+    const sam = await sipAgent(stack, 'Sam');
+    const phone = await sipPhone(sam);
+    const dept = await insertDepartment(stack.sb.db, { name: `Sipdesk${process.pid}`, description: '' });
+    await setMembers(stack.sb.db, dept, [dan!.id, sam.id]);
+
+    await alice!.client.send(groupchat(jane.roomJid, `!t @sipdesk${process.pid}`));
+    await roomBody(jane.roomJid, alice!.client, T.transferAsked(`Sipdesk${process.pid}`), 'transfer asked');
+    await dan!.client.waitFor(isInvite(jane.roomJid), 10_000, 'the request to Dan');
+    await shown(phone, node, `${alice!.nick} asks you to take over the chat with Jane Doe`);
+    await write(sam, node, 'accept');
+    await waitUntil(async () => (await conversation(jane.id)).agent_id === sam.id, 10_000, 'the chat is Sam\'s');
+    await fromDesk(stack, dan!.client, T.taken(nickOf(sam.id)), 'Dan told');
+    await toDesk(stack, dan!.client, 'a');
+    await fromDesk(stack, dan!.client, T.nothingToAccept, 'Dan\'s late accept');
+    expect(await conversation(jane.id)).to.deep.equal({ status: 'active', agent_id: sam.id });
   });
 
   it('a SIP agent named by a transfer replies "decline": the asking agent is told, the chat stays theirs; another agent writing there gets 403', async () => {

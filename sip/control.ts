@@ -22,7 +22,7 @@ const HANDLERS: Readonly<Record<string, Handler>> = { auth, contacts, expired, b
 export interface SipControlOptions {
   db: Db; cfg: Config; log: Logger; app?: SipAppPorts;
   /** The chat side, for SIP MESSAGE chat; without it MESSAGEs from agents get 403. */
-  chat?: Pick<SipChatDeps, 'muc' | 'routing' | 'agents' | 'deskCommand' | 'availabilityChanged'>;
+  chat?: Pick<SipChatDeps, 'muc' | 'routing' | 'agents' | 'deskCommand' | 'availabilityChanged' | 'transfers'>;
 }
 
 export class SipControl {

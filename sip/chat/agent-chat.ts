@@ -7,6 +7,11 @@
 // !cmd / /cmd run the same commands as in the MUC room. Writing to
 // sip:desk@domain runs the desk's commands (status, queue, accept <id>…),
 // the same code as chatting with the desk over XMPP, answered from there.
+// A transfer or invitation naming such an agent comes from the conversation's
+// address too, and a reply there accepts it (the transfers' own claim); an
+// agent who accepted an invitation gets the room's lines as the serving agent
+// does; the agent who transferred the chat away is told, and answered "no
+// longer yours" when writing there afterwards.
 import { randomUUID } from 'node:crypto';
 import type { Config } from '../../src/config.js';
 import { texts, type OfferText } from '../../src/core/texts.js';
@@ -18,6 +23,7 @@ import type { Logger } from '../../src/log.js';
 import type { AgentDirectory } from '../../src/app/agents.js';
 import type { Agent } from '../../src/db/repos/agents.js';
 import type { Routing } from '../../src/app/routing.js';
+import type { Transfers } from '../../src/app/transfers.js';
 import { notice } from '../../components/muc/message.js';
 import type { MucService, RoomLine } from '../../components/muc/service.js';
 import { occupantJid, type Occupant, type RoomState } from '../../components/muc/state.js';
@@ -39,7 +45,12 @@ export interface SipChatDeps {
   deskCommand?: (agentJid: string, text: string) => Promise<string | null>;
   /** The agent set a manual state (available / away / auto): routing hears of their availability again. */
   availabilityChanged?: (agentId: string) => void;
+  /** Transfers and invitations: a reply to a request naming the agent accepts or declines it. */
+  transfers?: Pick<Transfers, 'take' | 'decline'>;
 }
+
+/** How an agent who does not serve an active conversation stands in it. */
+type Role = 'candidate' | 'member' | 'former' | null;
 
 export class SipChat {
   /** MESSAGEs from agents that Kamailio still authenticates (delivered on its "chat_ok"). */
@@ -79,10 +90,14 @@ export class SipChat {
     if (!this.d.registry.registeredAgentIds().some((id) => this.reaches(id))) return;
     this.queue(async () => {
       const conv = await conversationById(this.d.db, room.conversation.id);
-      const agentId = conv?.agentId;
-      if (!conv || !agentId || line.agentId === agentId || !this.reaches(agentId)) return;
-      if (line.to && !line.to.some((o) => o.agentId === agentId)) return;
-      await this.send(agentId, this.fromConversation(conv), line.nick ? `${line.nick}: ${line.body}` : line.body);
+      if (!conv?.agentId) return;
+      // The serving agent, and agents who accepted an invitation.
+      const members = (await this.d.db.query("SELECT accepted_by::text AS id FROM transfers WHERE conversation_id = $1 AND kind = 'invite' AND status = 'accepted'", [conv.id])).rows.map((r) => r.id as string);
+      for (const agentId of new Set([conv.agentId, ...members])) {
+        if (line.agentId === agentId || !this.reaches(agentId)) continue;
+        if (line.to && !line.to.some((o) => o.agentId === agentId)) continue;
+        await this.send(agentId, this.fromConversation(conv), line.nick ? `${line.nick}: ${line.body}` : line.body);
+      }
     });
   }
 
@@ -94,7 +109,7 @@ export class SipChat {
       if (!CONVERSATION_ADDRESS.test(ruser)) return { code: 404, reason: 'Not Found' };
       const conv = await conversationByNode(this.d.db, ruser);
       if (!conv || conv.status === 'closed') return { code: 404, reason: 'Not Found' };
-      if (conv.status === 'active' && conv.agentId !== agentId) return { code: 403, reason: 'Forbidden' };
+      if (conv.status === 'active' && conv.agentId !== agentId && !(await this.role(conv.id, agentId))) return { code: 403, reason: 'Forbidden' };
     }
     const now = Date.now();
     for (const [k, p] of this.pending) if (now - p.at > PENDING_MS) this.pending.delete(k);
@@ -122,6 +137,19 @@ export class SipChat {
       current = claimed;
       await this.taken(claimed, agent);
       if (t.kind === 'accept') return;
+    } else if (conv.status === 'active' && conv.agentId !== agent.id) {
+      const role = await this.role(conv.id, agent.id);
+      if (role === 'candidate' && this.d.transfers) {
+        if (t.kind === 'decline') { await this.d.transfers.decline(agent, conv.id); return; }
+        const r = await this.d.transfers.take(agent, conv.id);
+        this.queue(() => this.send(agent.id, from, r.won ? texts.sipTaken(conv.customerName) : r.text));
+        if (!r.won) return;
+        current = r.won.conversation;
+        if (t.kind === 'accept' || /^a$/i.test(p.body.trim())) return;
+      } else if (role !== 'member') {
+        this.queue(() => this.send(agent.id, from, role === 'former' ? texts.sipNotYours(conv.customerName) : texts.roomClosed));
+        return;
+      }
     } else if (conv.status !== 'active' || conv.agentId !== agent.id) {
       this.queue(() => this.send(agent.id, from, texts.roomClosed));
       return;
@@ -167,6 +195,27 @@ export class SipChat {
       if (customers.length) await notice(this.d.muc, room, texts.agentJoined(agent.nickname), { to: customers, store: true });
     }
     this.queue(() => this.send(agent.id, this.fromConversation(conv), texts.sipTaken(conv.customerName)));
+  }
+
+  /**
+   * An agent not serving an active conversation: named by its pending transfer
+   * or invitation, in it through an accepted invitation, or the agent who
+   * transferred it away; null for anyone else.
+   */
+  private async role(conversationId: string, agentId: string): Promise<Role> {
+    const r = await this.d.db.query(`SELECT CASE WHEN status = 'pending' THEN 'candidate' WHEN kind = 'invite' THEN 'member' ELSE 'former' END AS role
+      FROM transfers WHERE conversation_id = $1 AND (
+        (status = 'pending' AND deadline > now() AND $2::uuid = ANY(candidates))
+        OR (kind = 'invite' AND status = 'accepted' AND accepted_by = $2)
+        OR (kind = 'transfer' AND status = 'accepted' AND from_agent_id = $2))
+      ORDER BY CASE WHEN status = 'pending' THEN 0 WHEN kind = 'invite' THEN 1 ELSE 2 END LIMIT 1`, [conversationId, agentId]);
+    return (r.rows[0]?.role as Role | undefined) ?? null;
+  }
+
+  /** A MESSAGE from the conversation's address (a transfer or invitation, the requester told it was accepted). */
+  say(conv: Conversation, agentJid: string, text: string): void {
+    const agent = this.d.agents.byJid(agentJid);
+    if (agent) this.queue(() => this.send(agent.id, this.fromConversation(conv), text));
   }
 
   private fromDesk(): string {

@@ -115,7 +115,8 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
   };
   sip = cfg.voiceEnabled && cfg.sipEvapiSecret ? new SipControl({
     db, cfg, log, app: sipPorts({ db, agents, desk, muc, routing }),
-    chat: { muc, routing, agents, deskCommand: (jid, text) => conversations.deskCommand(jid, text), availabilityChanged: recheck },
+    chat: { muc, routing, agents, deskCommand: (jid, text) => conversations.deskCommand(jid, text), availabilityChanged: recheck,
+      transfers: conversations.commands.transfers },
   }) : null;
   if (sip) {
     const control = sip;
@@ -125,6 +126,8 @@ export async function startSwitchboard(o: SwitchboardOptions): Promise<Switchboa
     agents.onDeleted = async (a) => { await control.forget(); await deleted(a); };
     muc.onLine = (room, line) => control.chat?.line(room, line);
     control.registry.on('change', (c) => recheck(c.agentId));
+    // Transfers and invitations reach agents on SIP MESSAGE only, from the conversation's address.
+    conversations.commands.transfers.sip = { reaches: viaSip, available: sipAvailable, say: (conv, jid, text) => control.chat?.say(conv, jid, text) };
   }
   await sip?.start();
 

@@ -9,11 +9,11 @@ import type { Db } from '../db/pool.js';
 import { addEvent, conversationById, type Conversation } from '../db/repos/conversations.js';
 import { roomById } from '../db/repos/rooms.js';
 import {
-  acceptTransfer, allPending, declineTransfer, endTransfer, handOver, insertTransfer, invitedMember, leaveInvitation,
+  acceptTransfer, allPending, type Accepted, declineTransfer, endTransfer, handOver, insertTransfer, invitedMember, leaveInvitation,
   type Transfer, type TransferKind,
 } from '../db/repos/transfers.js';
 import { agentMatches, type Target } from '../core/commands.js';
-import { commandTexts as T } from '../core/texts.js';
+import { commandTexts as T, texts } from '../core/texts.js';
 import type { Logger } from '../log.js';
 import { sendInvitation } from '../../components/muc/actions.js';
 import { notice } from '../../components/muc/message.js';
@@ -27,6 +27,16 @@ import type { AgentDirectory } from './agents.js';
 /** How long a transfer or invitation waits for an answer. */
 export const TRANSFER_TIMEOUT_SECONDS = 120;
 
+/** Agents who only use a SIP client (sip/chat/): set by the switchboard once voice runs. */
+export interface TransferSip {
+  /** Chats reach this agent as SIP MESSAGE (registered client that reads MESSAGE, no XMPP session). */
+  reaches(jid: string): boolean;
+  /** Reached over SIP and not set away. */
+  available(jid: string): boolean;
+  /** A MESSAGE to the agent from the conversation's address. */
+  say(conv: Conversation, jid: string, text: string): void;
+}
+
 export interface TransferDeps { db: Db; log: Logger; agents: AgentDirectory; muc: MucService; desk: DeskService; kick: () => Promise<void> }
 
 const what = (k: TransferKind) => (k === 'transfer' ? 'transfer' : 'invitation');
@@ -35,6 +45,7 @@ export class Transfers {
   private timers = new Map<string, NodeJS.Timeout>();
   /** How long a new request waits for an answer (tests shorten it). */
   timeoutSeconds = TRANSFER_TIMEOUT_SECONDS;
+  sip: TransferSip | null = null;
   constructor(private readonly d: TransferDeps) {}
 
   async start(): Promise<void> { for (const t of await allPending(this.d.db)) this.arm(t); }
@@ -56,13 +67,13 @@ export class Transfers {
       const a = found[0]!;
       if (a.id === from.id) return T.notYourself;
       if (kind === 'invite' && present.has(a.id)) return T.alreadyHere(a.nickname);
-      if (!desk.presence.online(a.jid)) return T.offline(a.nickname);
+      if (!desk.presence.online(a.jid) && !this.sip?.reaches(a.jid)) return T.offline(a.nickname);
       return { ids: [a.id], label: a.nickname, departmentId: null };
     }
     const dept = (await db.query('SELECT id, name FROM departments WHERE lower(name) = lower($1)', [target.name])).rows[0] as { id: string; name: string } | undefined;
     if (!dept) return T.noSuchDepartment(target.name);
     const members = new Set((await db.query('SELECT agent_id::text AS id FROM department_members WHERE department_id = $1', [dept.id])).rows.map((r) => r.id as string));
-    const ids = agents.all().filter((a) => members.has(a.id) && a.id !== from.id && !(kind === 'invite' && present.has(a.id)) && desk.presence.available(a.jid)).map((a) => a.id);
+    const ids = agents.all().filter((a) => members.has(a.id) && a.id !== from.id && !(kind === 'invite' && present.has(a.id)) && (desk.presence.available(a.jid) || !!this.sip?.available(a.jid))).map((a) => a.id);
     if (ids.length === 0) return T.nobodyAvailable(dept.name);
     return { ids, label: dept.name, departmentId: dept.id };
   }
@@ -82,7 +93,12 @@ export class Transfers {
     await addEvent(this.d.db, conv.id, kind === 'transfer' ? 'transfer_asked' : 'invite_asked', { from: from.jid, to: r.ids.map((id) => this.d.agents.byId(id)?.jid) });
     const roomName = (await roomById(this.d.db, conv.roomId))?.settings.name ?? 'chat';
     const reason = (kind === 'transfer' ? T.transferInvitation : T.inviteInvitation)(from.nickname, conv.customerName, roomName);
-    for (const id of r.ids) this.invite(conv, this.d.agents.byId(id)!.jid, reason);
+    for (const id of r.ids) {
+      const jid = this.d.agents.byId(id)!.jid;
+      this.invite(conv, jid, reason);
+      // An agent on SIP MESSAGE only gets it from the conversation's address and answers there (sip/chat/).
+      if (this.sip?.reaches(jid)) this.sip.say(conv, jid, texts.sipRequest(kind, from.nickname, conv.customerName, roomName));
+    }
     return kind === 'transfer' ? T.transferAsked(r.label) : T.inviteAsked(r.label);
   }
 
@@ -106,14 +122,19 @@ export class Transfers {
 
   /** "a" (at the desk, or in a room): accept the oldest request naming the agent, or this room's. */
   async accept(agent: Agent, conversationId: string | null): Promise<string> {
+    return (await this.take(agent, conversationId)).text;
+  }
+
+  /** As accept, also saying what was won (a reply over SIP MESSAGE goes on from there). */
+  async take(agent: Agent, conversationId: string | null): Promise<{ text: string; won: Accepted | null }> {
     const won = await acceptTransfer(this.d.db, agent.id, conversationId);
-    if (!won) return T.nothingToAccept;
+    if (!won) return { text: T.nothingToAccept, won: null };
     await this.accepted(won.conversation, won.transfer, agent);
     const roomJid = this.d.muc.roomJid(won.conversation.mucNode);
     const room = this.d.muc.rooms.get(won.conversation.mucNode);
     const inRoom = room ? [...room.occupants.values()].some((o) => o.agentId === agent.id) : false;
-    if (!inRoom) this.invite(won.conversation, agent.jid, won.transfer.kind === 'transfer' ? T.youTookOver(won.conversation.customerName, roomJid) : T.youJoinedInvite(won.conversation.customerName, roomJid));
-    return won.transfer.kind === 'transfer' ? T.youTookOver(won.conversation.customerName, roomJid) : T.youJoinedInvite(won.conversation.customerName, roomJid);
+    if (!inRoom && !this.sip?.reaches(agent.jid)) this.invite(won.conversation, agent.jid, won.transfer.kind === 'transfer' ? T.youTookOver(won.conversation.customerName, roomJid) : T.youJoinedInvite(won.conversation.customerName, roomJid));
+    return { text: won.transfer.kind === 'transfer' ? T.youTookOver(won.conversation.customerName, roomJid) : T.youJoinedInvite(won.conversation.customerName, roomJid), won };
   }
 
   /** After a won accept: the room's state, the people told, the first agent out (transfer). */
@@ -141,6 +162,8 @@ export class Transfers {
       await notice(muc, room, T.transferredAgents(from?.nickname ?? 'An agent', by.nickname), { to: staff, store: false });
       await this.removeAgent(room, t.fromAgentId, T.transferredAway(by.nickname));
     }
+    // The agent who asked, on SIP MESSAGE only, has no room session to be told through.
+    if (from && this.sip?.reaches(from.jid)) this.sip.say(conv, from.jid, texts.sipTransferredAway(conv.customerName, by.nickname));
     await this.d.kick(); // the first agent's slot is free
   }
 

@@ -42,6 +42,11 @@ export const texts = {
     return `New chat from ${who} via ${o.room}${first}\nReply to this message to take it (any text; "accept" takes it without writing), or reply "decline". The offer expires in ${o.timeoutSeconds} s.`;
   },
   sipTaken: (customer: string) => `You have the chat with ${customer}. What you write here goes to them; !close ends it, !help lists the commands.`,
+  /** A transfer or an invitation to an agent reached over SIP MESSAGE, sent from the conversation's address. */
+  sipRequest: (kind: 'transfer' | 'invite', from: string, customer: string, room: string) =>
+    `${from} ${kind === 'transfer' ? 'asks you to take over' : 'invites you to join'} the chat with ${customer} (${room}).\nReply to this message to accept (any text; "a" accepts without writing), or reply "decline".`,
+  /** To the agent who asked for the transfer, over SIP MESSAGE, once it is accepted. */
+  sipTransferredAway: (customer: string, to: string) => `${to} accepted your transfer: the chat with ${customer} is theirs now, what you write here does not reach them any more.`,
   sipNotYours: (customer: string) => `The chat with ${customer} is no longer yours: what you write here does not reach them any more.`,
   agentJoined: (nick: string) => `${nick} joined the conversation.`,
   callNobody: 'Sorry, no one could take your call right now. You can keep writing here, or try calling again in a moment.',

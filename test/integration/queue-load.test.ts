@@ -116,6 +116,8 @@ describe('queue under load', function () {
       return s;
     }));
     const ended = new Set<string>();
+    const dropped = new Set<string>();
+    const dropReasons: string[] = [];
     await pool(started, 50, async (s) => {
       const c = await TestClient.guest({ url: `ws://127.0.0.1:${stack.cfg.httpPort}/xmpp-websocket`, domain: s.guestDomain });
       stack.clients.push(c);
@@ -127,6 +129,14 @@ describe('queue under load', function () {
         }
         if (el.attrs.type === 'error') problems.push(`customer ${s.nick}: ${el.toString().slice(0, 200)}`);
       });
+      // (xmpp.js passes { clean, reason } though its typings say nothing.)
+      (c.xmpp as unknown as NodeJS.EventEmitter).on('disconnect', (info: unknown) => {
+        if (ended.has(s.id)) return;
+        const d = info as { clean?: boolean; reason?: { message?: string; code?: number } } | undefined;
+        dropped.add(s.id);
+        dropReasons.push(`${s.nick}: clean=${d?.clean} ${d?.reason?.message ?? d?.reason?.code ?? ''}`);
+      });
+      c.xmpp.on('error', (e: Error) => { if (!ended.has(s.id)) dropReasons.push(`${s.nick}: error ${e.message}`); });
       await c.send(joinPresence(s.roomJid, s.nick, s.password));
     });
 
@@ -137,7 +147,10 @@ describe('queue under load', function () {
     expect(rows).to.deep.equal([{ disposition: 'served', n: N, accepted: N }]);
     const doubled = await stack.sb.db.query("SELECT conversation_id FROM offers WHERE status = 'accepted' GROUP BY conversation_id HAVING count(*) > 1");
     expect(doubled.rowCount).to.equal(0);
-    await waitUntil(() => ended.size === N, 120_000, 'every customer saw their chat end');
+    await waitUntil(() => ended.size === N, 120_000, 'every customer saw their chat end').catch((e: Error) => {
+      const missing = started.filter((s) => !ended.has(s.id));
+      throw new Error(`${e.message}: ${missing.length} did not, ${missing.filter((s) => dropped.has(s.id)).length} of them after their connection dropped (${dropped.size} drops in all: ${dropReasons.slice(0, 5).join('; ')})`);
+    });
     expect(samples).to.be.greaterThan(10);
     expect(maxActive).to.be.at.most(MAX).and.at.least(1);
     expect(problems).to.deep.equal([]);

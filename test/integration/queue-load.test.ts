@@ -127,8 +127,16 @@ describe('queue under load', function () {
           ended.add(s.id);
           void c.stop();
         }
+        // A customer back after a dropped connection whose chat ended meanwhile: the room is gone.
+        if (el.is('presence') && el.attrs.type === 'error' && dropped.has(s.id) && (el.attrs.from ?? '').startsWith(s.roomJid)) {
+          ended.add(s.id);
+          void c.stop();
+          return;
+        }
         if (el.attrs.type === 'error') problems.push(`customer ${s.nick}: ${el.toString().slice(0, 200)}`);
       });
+      // As the customer page does after a drop (its resume): back online → join the room again.
+      c.xmpp.on('online', () => { if (dropped.has(s.id) && !ended.has(s.id)) void c.send(joinPresence(s.roomJid, s.nick, s.password)).catch(() => {}); });
       // (xmpp.js passes { clean, reason } though its typings say nothing.)
       (c.xmpp as unknown as NodeJS.EventEmitter).on('disconnect', (info: unknown) => {
         if (ended.has(s.id)) return;

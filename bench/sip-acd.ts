@@ -106,6 +106,7 @@ async function main(): Promise<void> {
       const reg = await sipp(registerScenario({ user: sipInfo.username, password: sipInfo.password, domain: stack.cfg.sipDomain, expect: [401, 200] }), { port: stack.cfg.sipPort, localPort: phonePort });
       if (reg.exitCode !== 0) throw new Error(`register ${agent.jid}: ${reg.output}`);
     }
+    progress(`${AGENTS} agents registered`);
     const lines = ['SEQUENTIAL'];
     for (let i = 0; i < CALLS; i++) {
       const c = await stack.sb.conversations.start(slug, { name: `Caller ${i}`, message: 'Please call me' });
@@ -119,6 +120,7 @@ async function main(): Promise<void> {
     // than were placed. It gets room to spare and is killed at the end.
     const uas = run(['-sf', join(dir, 'uas.xml'), '-i', '127.0.0.1', '-p', String(phonePort), '-m', String(CALLS * 2), '-nostdin', '-timeout', '600s', '-mi', '127.0.0.1', '-mp', String(await freeSipPort())], dir);
     await udpBound(phonePort);
+    progress(`${CALLS} conversations started; calling`);
     const queries = countQueries();
     const started = Date.now();
     const uac = await run([`127.0.0.1:${stack.cfg.sipPort}`, '-sf', join(dir, 'uac.xml'), '-inf', join(dir, 'calls.csv'), '-i', '127.0.0.1', '-p', String(await freeSipPort()),
@@ -148,6 +150,9 @@ async function main(): Promise<void> {
 }
 
 const children: ChildProcess[] = [];
+
+/** Where a run is (on stderr: a run that never ends shows where it stopped). */
+const progress = (what: string) => console.error(`sip-acd: ${what}`);
 
 /** Counts the statements every pg client of this process runs (the pool's and transactions' alike), by their text. */
 function countQueries(): { stop(): void; print(calls: number): void } {

@@ -6,10 +6,13 @@
 // answered, ACKed and hung up at once. Prints setups/s, failures and sipp's
 // response times.
 //   node dist/bench/sip-acd.js [--calls 1000] [--rate 100] [--agents 20] [--limit 200] [--children 2]
+// BENCH_QUERIES=1 also prints the database statements run while the calls
+// were placed, per call and by statement (this process's pg clients).
 import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import pg from 'pg';
 import { defaultRoomSettings } from '../src/core/room-settings.js';
 import { insertRoom } from '../src/db/repos/rooms.js';
 import { answerScenario } from '../test/support/sip-call-scenarios.js';
@@ -18,7 +21,7 @@ import { sipp, udpBound } from '../test/support/sipp.js';
 import { freeSipPort } from '../test/support/ports.js';
 import { stopTestEnv } from '../test/support/env.js';
 import { startVoice, startVoiceStack } from '../test/support/voice.js';
-import { fmt, numOption, summarize } from './lib.js';
+import { fmt, numOption, sleep, summarize } from './lib.js';
 
 const CALLS = Math.floor(numOption('calls', 'BENCH_CALLS', 1000));
 const RATE = numOption('rate', 'BENCH_RATE', 100);
@@ -103,6 +106,7 @@ async function main(): Promise<void> {
       const reg = await sipp(registerScenario({ user: sipInfo.username, password: sipInfo.password, domain: stack.cfg.sipDomain, expect: [401, 200] }), { port: stack.cfg.sipPort, localPort: phonePort });
       if (reg.exitCode !== 0) throw new Error(`register ${agent.jid}: ${reg.output}`);
     }
+    progress(`${AGENTS} agents registered`);
     const lines = ['SEQUENTIAL'];
     for (let i = 0; i < CALLS; i++) {
       const c = await stack.sb.conversations.start(slug, { name: `Caller ${i}`, message: 'Please call me' });
@@ -116,10 +120,15 @@ async function main(): Promise<void> {
     // than were placed. It gets room to spare and is killed at the end.
     const uas = run(['-sf', join(dir, 'uas.xml'), '-i', '127.0.0.1', '-p', String(phonePort), '-m', String(CALLS * 2), '-nostdin', '-timeout', '600s', '-mi', '127.0.0.1', '-mp', String(await freeSipPort())], dir);
     await udpBound(phonePort);
+    progress(`${CALLS} conversations started; calling`);
+    const queries = countQueries();
     const started = Date.now();
     const uac = await run([`127.0.0.1:${stack.cfg.sipPort}`, '-sf', join(dir, 'uac.xml'), '-inf', join(dir, 'calls.csv'), '-i', '127.0.0.1', '-p', String(await freeSipPort()),
       '-r', String(RATE), '-l', String(LIMIT), '-m', String(CALLS), '-trace_rtt', '-rtt_freq', '1', '-trace_err', '-nostdin', '-timeout', '600s', '-mi', '127.0.0.1', '-mp', String(await freeSipPort())], dir);
     const seconds = (Date.now() - started) / 1000;
+    // The last calls' "ended" events may still be on their way.
+    if (process.env.BENCH_QUERIES) await sleep(2000);
+    queries.stop();
     const ok = Number(/Successful call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(uac.out)?.[1] ?? NaN);
     const failed = Number(/Failed call\s*\|\s*\d+\s*\|\s*(\d+)/.exec(uac.out)?.[1] ?? NaN);
     // sipp's per-call INVITE → 200 times (trace_rtt: date_ms;response_time_ms;rtd_no).
@@ -127,6 +136,7 @@ async function main(): Promise<void> {
       .map((l) => Number(l.split(';')[1])).filter((x) => Number.isFinite(x) && x >= 0);
     console.log(`sip-acd: ${CALLS} calls offered at ${RATE}/s to ${AGENTS} agents, Kamailio with ${CHILDREN} workers: ${ok} set up and hung up, ${failed} failed, ${seconds.toFixed(1)} s → ${(ok / seconds).toFixed(0)} setups/s`);
     console.log(`  INVITE → 200 OK: ${fmt(summarize(rtts))}`);
+    if (process.env.BENCH_QUERIES) queries.print(CALLS);
     if (failed > 0) for (const f of readdirSync(dir).filter((x) => x.endsWith('_errors.log'))) console.log(readFileSync(join(dir, f), 'utf8').slice(-2000));
     if (failed > 0 || process.env.BENCH_SIPP_OUT) console.log(uac.out.slice(-3000));
     void uas;
@@ -140,6 +150,31 @@ async function main(): Promise<void> {
 }
 
 const children: ChildProcess[] = [];
+
+/** Where a run is (on stderr: a run that never ends shows where it stopped). */
+const progress = (what: string) => console.error(`sip-acd: ${what}`);
+
+/** Counts the statements every pg client of this process runs (the pool's and transactions' alike), by their text. */
+function countQueries(): { stop(): void; print(calls: number): void } {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  const byText = new Map<string, number>();
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0];
+    const text = typeof q === 'string' ? q : (q as { text?: string } | null)?.text ?? '?';
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 110);
+    byText.set(key, (byText.get(key) ?? 0) + 1);
+    return original.apply(this, args);
+  };
+  return {
+    stop() { proto.query = original; },
+    print(calls) {
+      const total = [...byText.values()].reduce((a, b) => a + b, 0);
+      console.log(`  database statements while calling: ${total} (${(total / calls).toFixed(2)} per call)`);
+      for (const [text, n] of [...byText].sort((a, b) => b[1] - a[1])) console.log(`  ${(n / calls).toFixed(2).padStart(6)}  ${text}`);
+    },
+  };
+}
 
 function run(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {

@@ -3,16 +3,17 @@
 // chose the target), then stored; each event moves it on, one at a time per
 // call, and a customer's call shows in the conversation's timeline.
 import type { Db } from '../../src/db/pool.js';
-import { addEvent } from '../../src/db/repos/conversations.js';
 import type { Logger } from '../../src/log.js';
-import { conversationEventKind, type DialogEvent } from './lifecycle.js';
-import { agentIdByUsername, applyCallEvent, callConversation, insertCall, setCallee, type CallRecord } from './store.js';
+import type { DialogEvent } from './lifecycle.js';
+import { callConversation, recordCallEvent, type CallRecord } from './store.js';
 
 const FORGET_AFTER_MS = 10 * 60_000;
 
 export class CallLog {
   private planned = new Map<string, { call: CallRecord; at: number }>();
   private chains = new Map<string, Promise<void>>();
+  /** Stored calls of a conversation still going on (the ACD's reports name them), oldest first. */
+  private known = new Map<string, { conversationId: string; at: number }>();
 
   /** A customer's call was answered by this agent (room calls: the conversation may still be queued). */
   onAnswered: (conversationId: string, agentId: string) => Promise<void> = async () => {};
@@ -21,12 +22,13 @@ export class CallLog {
 
   /** The conversation a call belongs to, planned or stored. */
   async conversationOf(callId: string): Promise<string | null> {
-    return this.planned.get(callId)?.call.conversationId ?? callConversation(this.db, callId);
+    return this.planned.get(callId)?.call.conversationId ?? this.known.get(callId)?.conversationId ?? callConversation(this.db, callId);
   }
 
   plan(call: CallRecord): void {
     const now = this.now();
     for (const [id, p] of this.planned) if (now - p.at > FORGET_AFTER_MS) this.planned.delete(id);
+    for (const [id, k] of this.known) if (now - k.at > FORGET_AFTER_MS) this.known.delete(id); else break;
     this.planned.set(call.id, { call, at: now });
   }
 
@@ -39,20 +41,21 @@ export class CallLog {
     return run;
   }
 
+  /**
+   * One statement per event (store.ts, recordCallEvent): the first stores the
+   * planned call in the state the event leads to; each guarded change and
+   * its timeline event are written together.
+   */
   private async apply(callId: string, event: DialogEvent, agent?: string): Promise<void> {
     const planned = this.planned.get(callId);
+    const done = await recordCallEvent(this.db, callId, event, { agent, insert: planned?.call });
     if (planned) {
-      await insertCall(this.db, planned.call);
       this.planned.delete(callId);
+      if (planned.call.conversationId) this.known.set(callId, { conversationId: planned.call.conversationId, at: this.now() });
     }
-    const answeredBy = event === 'answered' && agent ? await agentIdByUsername(this.db, agent) : null;
-    if (answeredBy) await setCallee(this.db, callId, answeredBy);
-    const done = await applyCallEvent(this.db, callId, event);
+    if (event === 'ended' || event === 'failed') this.known.delete(callId);
     if (!done) return;
     this.log.info(`sip: call ${callId} ${event}${done.durationS !== null ? ` after ${done.durationS} s` : ''}`);
-    if (done.conversationId) {
-      await addEvent(this.db, done.conversationId, conversationEventKind(event), { call: callId, ...(answeredBy ? { agentId: answeredBy } : {}), ...(done.durationS !== null ? { durationS: done.durationS } : {}) });
-      if (answeredBy) await this.onAnswered(done.conversationId, answeredBy);
-    }
+    if (done.conversationId && done.answeredBy) await this.onAnswered(done.conversationId, done.answeredBy);
   }
 }

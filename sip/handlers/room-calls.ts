@@ -8,10 +8,8 @@ import { randomUUID } from 'node:crypto';
 import { sha256 } from '../../src/app/secrets.js';
 import { texts } from '../../src/core/texts.js';
 import { addEvent } from '../../src/db/repos/conversations.js';
-import { roomBySlug } from '../../src/db/repos/rooms.js';
-import { agentLoads } from '../../src/db/repos/offers.js';
 import { decideRoomCall, ROOM_ENTRY, type RoomCallAgent } from '../calls/acd.js';
-import { callAgents, callRules, conversationForRoomCall } from '../calls/store.js';
+import { callAgents, callRules, roomCallRow } from '../calls/store.js';
 import { field, orNull, type Handler, type SipContext } from './types.js';
 import type { EvapiMessage } from '../evapi/client.js';
 
@@ -23,16 +21,14 @@ export async function roomInvite(ctx: SipContext, msg: EvapiMessage, base: { tin
   const slug = ROOM_ENTRY.exec(field(msg, 'ruser', 'string'))![1]!;
   const conversationId = orNull(msg.conversation) ?? '';
   const token = typeof msg.token === 'string' ? msg.token : '';
-  const [room, conversation] = await Promise.all([
-    roomBySlug(ctx.db, slug),
-    UUID.test(conversationId) ? conversationForRoomCall(ctx.db, conversationId, sha256(token)) : null,
-  ]);
+  // One statement for the room, the conversation and its filters' inputs; one for the agents and their load.
+  const { room, conversation } = await roomCallRow(ctx.db, slug, UUID.test(conversationId) ? conversationId : null, sha256(token));
   const ids = conversation?.status === 'active' && conversation.agentId ? [conversation.agentId] : ctx.registry.registeredAgentIds();
-  const [rows, loads, rules] = await Promise.all([callAgents(ctx.db, ids), agentLoads(ctx.db), room && conversation ? callRules(ctx.db, conversation.id, room) : undefined]);
+  const [rows, rules] = await Promise.all([callAgents(ctx.db, ids), room && conversation ? callRules(ctx.db, conversation, room) : undefined]);
   const agents: RoomCallAgent[] = rows.map((a) => ({
     id: a.id, username: a.username, maxChats: a.maxChats, inCall: a.inCall, departmentIds: a.departmentIds,
     registered: ctx.registry.isRegistered(a.id), away: ctx.app.presence(a.id) === 'away',
-    active: loads.get(a.id)?.active ?? 0, pending: loads.get(a.id)?.pending ?? 0,
+    active: a.active, pending: a.pending,
     // Idle since the last call ended (or "always": never called), for the strategy's tiebreak.
     idleSince: a.lastCallEnd ?? 0,
   }));

@@ -90,6 +90,13 @@ describe('SIP calls to a room\'s entry (ACD, serial forking)', function () {
     const events = await timeline(c.id);
     expect(events.filter((e) => e.kind === 'call_offered').map((e) => e.data.agent)).to.deep.equal([ann.username, bob.username]);
     expect(events.find((e) => e.kind === 'call_answered')!.data.agentId).to.equal(bob.id);
+    // The dialog events' rows carry the call, the answering agent and the duration, nothing else.
+    const dialogRows = events.filter((e) => ['call_ringing', 'call_answered', 'call_ended'].includes(e.kind));
+    expect(dialogRows.map((e) => e.kind).slice(-2)).to.deep.equal(['call_answered', 'call_ended']);
+    expect(new Set(dialogRows.map((e) => e.data.call)).size).to.equal(1);
+    expect(Object.keys(events.find((e) => e.kind === 'call_answered')!.data).sort()).to.deep.equal(['agentId', 'call']);
+    expect(Object.keys(events.find((e) => e.kind === 'call_ended')!.data).sort()).to.deep.equal(['call', 'durationS']);
+    for (const r of dialogRows.filter((e) => e.kind === 'call_ringing')) expect(Object.keys(r.data)).to.deep.equal(['call']);
     await waitUntil(async () => (await stack.sb.db.query("SELECT 1 FROM conversations WHERE id = $1 AND status = 'active' AND agent_id = $2", [c.id, bob.id])).rowCount === 1, 10_000, 'Bob took the conversation');
     const rec = (await stack.sb.db.query('SELECT callee_agent_id, state FROM sip_calls WHERE conversation_id = $1', [c.id])).rows;
     expect(rec).to.deep.equal([{ callee_agent_id: bob.id, state: 'ended' }]);

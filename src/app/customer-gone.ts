@@ -27,8 +27,11 @@ export class CustomerGone {
     // Another session of the customer (a second tab) is still there.
     if ([...room.occupants.values()].some((o) => o.kind === 'customer')) return;
     const grace = (await this.d.room(conv.roomId)).settings.disconnectGraceSeconds;
+    if (this.timers.has(conv.id)) return;
     this.timers.set(conv.id, setTimeout(() => {
       this.timers.delete(conv.id);
+      // Back while the room's settings were read, before the timer existed: nothing to do.
+      if ([...room.occupants.values()].some((o) => o.kind === 'customer')) return;
       this.d.closeIfQueued(conv.id).catch((e: Error) => this.d.log.error(`abandoned chat ${conv.id}: ${e.stack}`));
     }, Math.max(0, grace) * 1000));
   }

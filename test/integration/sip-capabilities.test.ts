@@ -5,6 +5,7 @@
 // client with OPTIONS (RFC 3261 §11) through Kamailio and reads the answer's
 // Allow. Real Kamailio; sipp plays the phones.
 import { expect } from 'chai';
+import { answerScenario } from '../support/sip-message-scenarios.js';
 import { registerScenario } from '../support/sip-scenarios.js';
 import { sipp } from '../support/sipp.js';
 import { freeSipPort as freePort } from '../support/ports.js';
@@ -12,23 +13,7 @@ import { waitUntil, type Stack } from '../support/stack.js';
 import { sipAgent, startVoiceStack } from '../support/voice.js';
 
 /** Answers one OPTIONS with 200 OK and the given Allow header (none when null). */
-function optionsAnswer(allow: string | null): string {
-  return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="options answer">
-  <recv request="OPTIONS" crlf="true"/>
-  <send><![CDATA[
-SIP/2.0 200 OK
-[last_Via:]
-[last_From:]
-[last_To:];tag=[pid]SIPpTag01[call_number]
-[last_Call-ID:]
-[last_CSeq:]${allow === null ? '' : `\nAllow: ${allow}`}
-Content-Length: 0
-
-]]></send>
-</scenario>
-`;
-}
+const optionsAnswer = (allow: string | null) => answerScenario('OPTIONS', allow === null ? [] : [`Allow: ${allow}`]);
 
 describe('SIP clients that do not list their methods in REGISTER', function () {
   this.timeout(90_000);

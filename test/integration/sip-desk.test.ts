@@ -14,32 +14,23 @@ import { sipp } from '../support/sipp.js';
 import { freeSipPort as freePort } from '../support/ports.js';
 import { clearStack, customer, onlineAgent, untilAvailable, waitUntil, type Stack } from '../support/stack.js';
 import { isInvite, joinPresence, isSelfPresence, type Element } from '../support/xmpp.js';
-import { sipAgent, startVoiceStack } from '../support/voice.js';
+import { escapeRegExp, sipAgent, SipOnlyPhones, startVoiceStack } from '../support/voice.js';
 
 type SipUser = { id: string; username: string; password: string };
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('Desk and room commands over SIP MESSAGE', function () {
   this.timeout(120_000);
   let stack: Stack;
-  const phones: Baresip[] = [];
+  const phones = new SipOnlyPhones(() => stack);
   before(async () => { stack = await startVoiceStack(); });
   afterEach(async () => {
-    await Promise.all(phones.splice(0).map((p) => p.stop()));
+    await phones.stopAll();
     await clearStack(stack);
   });
   after(async () => { await stack?.stop(); });
 
-  /** The agent's baresip, registered with MESSAGE allowed, its current contact the desk. */
-  const sipPhone = async (agent: SipUser): Promise<Baresip> => {
-    const phone = await Baresip.start({ username: agent.username, password: agent.password, domain: stack.cfg.sipDomain, proxyPort: stack.cfg.sipPort, contacts: [`sip:desk@${stack.cfg.sipDomain}`] });
-    phones.push(phone);
-    await waitUntil(() => stack.sb.sip!.registry.acceptsMessages(agent.id), 20_000, 'registry: baresip takes MESSAGE');
-    return phone;
-  };
   /** A line baresip printed from an address (sip:desk@… or a conversation's), containing `text`. */
-  const shown = (phone: Baresip, user: string, text: string) => phone.waitForOutput(new RegExp(`${escape(user)}@${escape(stack.cfg.sipDomain)}.*${escape(text)}|^\\s*${escape(text)}`), 20_000);
+  const shown = (phone: Baresip, user: string, text: string) => phone.waitForOutput(new RegExp(`${escapeRegExp(user)}@${escapeRegExp(stack.cfg.sipDomain)}.*${escapeRegExp(text)}|^\\s*${escapeRegExp(text)}`), 20_000);
   const toDesk = async (phone: Baresip, text: string) => { await phone.command('message', text); };
   const write = async (agent: SipUser, node: string, body: string) => {
     const r = await sipp(messageScenario({ from: agent.username, to: node, domain: stack.cfg.sipDomain, body, auth: { user: agent.username, password: agent.password }, final: 202 }), { port: stack.cfg.sipPort, localPort: await freePort() });
@@ -52,7 +43,7 @@ describe('Desk and room commands over SIP MESSAGE', function () {
 
   it('status, away, queue, accept <id>, auto and decline to sip:desk@… from baresip: away gets no offers, accept takes the queued chat', async () => {
     const sam = await sipAgent(stack, 'Sam');
-    const phone = await sipPhone(sam);
+    const phone = await phones.start(sam);
     const nick = stack.sb.agents.byId(sam.id)!.nickname;
 
     await toDesk(phone, 'status');
@@ -96,7 +87,7 @@ describe('Desk and room commands over SIP MESSAGE', function () {
 
   it('in a conversation: !p stays with agents, a canned response and !help answer, !invite then !leave hands it over', async () => {
     const sam = await sipAgent(stack, 'Sam');
-    const phone = await sipPhone(sam);
+    const phone = await phones.start(sam);
     const jane = await customer(stack);
     const node = jane.roomJid.split('@')[0]!;
     const seen = record(jane.client);
@@ -133,7 +124,7 @@ describe('Desk and room commands over SIP MESSAGE', function () {
 
   it('!t hands the chat to an XMPP agent, who takes it by joining', async () => {
     const sam = await sipAgent(stack, 'Sam');
-    const phone = await sipPhone(sam);
+    const phone = await phones.start(sam);
     const jane = await customer(stack);
     const node = jane.roomJid.split('@')[0]!;
     await waitUntil(async () => (await offers(jane.id, sam.id)) === 1, 10_000, 'an offer to Sam');

@@ -15,32 +15,23 @@ import { sipp } from '../support/sipp.js';
 import { freeSipPort as freePort } from '../support/ports.js';
 import { clearStack, customer, onlineAgent, waitUntil, type Stack } from '../support/stack.js';
 import { groupchat, isInvite, type Element } from '../support/xmpp.js';
-import { sipAgent, startVoiceStack } from '../support/voice.js';
+import { escapeRegExp, sipAgent, SipOnlyPhones, startVoiceStack } from '../support/voice.js';
 
 type SipUser = { id: string; username: string; password: string };
-
-const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('Transfers and invitations with agents on SIP MESSAGE only', function () {
   this.timeout(120_000);
   let stack: Stack;
-  const phones: Baresip[] = [];
+  const phones = new SipOnlyPhones(() => stack);
   before(async () => { stack = await startVoiceStack(); });
   afterEach(async () => {
-    await Promise.all(phones.splice(0).map((p) => p.stop()));
+    await phones.stopAll();
     await clearStack(stack);
   });
   after(async () => { await stack?.stop(); });
 
-  /** The agent's baresip, registered with MESSAGE allowed (no XMPP session: chats reach them over SIP). */
-  const sipPhone = async (agent: SipUser): Promise<Baresip> => {
-    const phone = await Baresip.start({ username: agent.username, password: agent.password, domain: stack.cfg.sipDomain, proxyPort: stack.cfg.sipPort, contacts: [`sip:desk@${stack.cfg.sipDomain}`] });
-    phones.push(phone);
-    await waitUntil(() => stack.sb.sip!.registry.acceptsMessages(agent.id), 20_000, 'registry: baresip takes MESSAGE');
-    return phone;
-  };
   /** A line baresip printed from sip:<user>@domain containing `text`. */
-  const shown = (phone: Baresip, user: string, text: string) => phone.waitForOutput(new RegExp(`${escape(user)}@${escape(stack.cfg.sipDomain)}.*${escape(text)}`), 20_000);
+  const shown = (phone: Baresip, user: string, text: string) => phone.waitForOutput(new RegExp(`${escapeRegExp(user)}@${escapeRegExp(stack.cfg.sipDomain)}.*${escapeRegExp(text)}`), 20_000);
   const write = async (agent: SipUser, node: string, body: string, final = 202) => {
     const r = await sipp(messageScenario({ from: agent.username, to: node, domain: stack.cfg.sipDomain, body, auth: { user: agent.username, password: agent.password }, final }), { port: stack.cfg.sipPort, localPort: await freePort() });
     expect(r.exitCode, r.output).to.equal(0);
@@ -57,7 +48,7 @@ describe('Transfers and invitations with agents on SIP MESSAGE only', function (
     const jane = await served(stack, alice!);
     const node = jane.roomJid.split('@')[0]!;
     const sam = await sipAgent(stack, 'Sam');
-    const phone = await sipPhone(sam);
+    const phone = await phones.start(sam);
 
     await alice!.client.send(groupchat(jane.roomJid, `!t ${jidOf(sam.id)}`));
     await roomBody(jane.roomJid, alice!.client, T.transferAsked(nickOf(sam.id)), 'transfer asked');
@@ -81,7 +72,7 @@ describe('Transfers and invitations with agents on SIP MESSAGE only', function (
     const jane = await served(stack, alice!);
     const node = jane.roomJid.split('@')[0]!;
     const sam = await sipAgent(stack, 'Sam');
-    const phone = await sipPhone(sam);
+    const phone = await phones.start(sam);
 
     await alice!.client.send(groupchat(jane.roomJid, `!invite ${jidOf(sam.id)}`));
     await shown(phone, node, `${alice!.nick} invites you to join the chat with Jane Doe`);
@@ -101,7 +92,7 @@ describe('Transfers and invitations with agents on SIP MESSAGE only', function (
 
   it('SIP agent "!t <XMPP agent>": told over SIP once it is accepted; writing there afterwards gets "no longer yours"', async () => {
     const sam = await sipAgent(stack, 'Sam');
-    const phone = await sipPhone(sam);
+    const phone = await phones.start(sam);
     const jane = await customer(stack);
     const node = jane.roomJid.split('@')[0]!;
     await shown(phone, node, 'New chat from Jane Doe');
@@ -129,7 +120,7 @@ describe('Transfers and invitations with agents on SIP MESSAGE only', function (
     const jane = await served(stack, alice!);
     const node = jane.roomJid.split('@')[0]!;
     const sam = await sipAgent(stack, 'Sam');
-    const phone = await sipPhone(sam);
+    const phone = await phones.start(sam);
     const dept = await insertDepartment(stack.sb.db, { name: `Sipdesk${process.pid}`, description: '' });
     await setMembers(stack.sb.db, dept, [dan!.id, sam.id]);
 
@@ -151,7 +142,7 @@ describe('Transfers and invitations with agents on SIP MESSAGE only', function (
     const node = jane.roomJid.split('@')[0]!;
     const sam = await sipAgent(stack, 'Sam');
     const tom = await sipAgent(stack, 'Tom');
-    const phone = await sipPhone(sam);
+    const phone = await phones.start(sam);
 
     await alice!.client.send(groupchat(jane.roomJid, `!t ${jidOf(sam.id)}`));
     await shown(phone, node, `${alice!.nick} asks you to take over the chat with Jane Doe`);

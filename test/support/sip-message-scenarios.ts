@@ -4,16 +4,21 @@
 
 /** Answers one MESSAGE with 200 OK; run with `calls` = how many to take. */
 export function messageSinkScenario(): string {
+  return answerScenario('MESSAGE');
+}
+
+/** Answers one request of `method` with 200 OK, with extra header lines if given (e.g. `Allow: …`). */
+export function answerScenario(method: string, headers: string[] = []): string {
   return `<?xml version="1.0" encoding="ISO-8859-1" ?>
-<scenario name="message sink">
-  <recv request="MESSAGE" crlf="true"/>
+<scenario name="${method.toLowerCase()} answer">
+  <recv request="${method}" crlf="true"/>
   <send><![CDATA[
 SIP/2.0 200 OK
 [last_Via:]
 [last_From:]
 [last_To:];tag=[pid]SIPpTag01[call_number]
 [last_Call-ID:]
-[last_CSeq:]
+[last_CSeq:]${headers.map((h) => `\n${h}`).join('')}
 Content-Length: 0
 
 ]]></send>

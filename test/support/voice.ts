@@ -12,7 +12,8 @@ import { EmbeddedKamailio } from '../../src/supervisor/kamailio.js';
 import { EmbeddedRtpengine } from '../../src/supervisor/rtpengine.js';
 import type { KamailioTuning } from '../../sip/kamailio/render.js';
 import { freePort, freeSipPort } from './ports.js';
-import { startStack, type Stack } from './stack.js';
+import { Baresip } from '../clients/baresip.js';
+import { startStack, waitUntil, type Stack } from './stack.js';
 
 export interface VoiceEnv {
   /** Settings a stack needs to use this Kamailio and rtpengine. */
@@ -81,4 +82,26 @@ export async function sipAgent(stack: Stack, name: string): Promise<{ id: string
   const local = `${name.toLowerCase()}${process.pid}x${++seq}`;
   const { agent, sipInfo } = await stack.sb.agents.create({ name, jid: `${local}@${stack.cfg.xmppDomain}`, password: 'agent-password' });
   return { id: agent.id, username: sipInfo.username, password: sipInfo.password };
+}
+
+export const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/**
+ * Baresip phones of agents on a SIP client only: registered with MESSAGE
+ * allowed, their current contact the desk; stopped together after each test.
+ */
+export class SipOnlyPhones {
+  private readonly list: Baresip[] = [];
+
+  constructor(private readonly stack: () => Stack) {}
+
+  async start(agent: { id: string; username: string; password: string }): Promise<Baresip> {
+    const s = this.stack();
+    const phone = await Baresip.start({ username: agent.username, password: agent.password, domain: s.cfg.sipDomain, proxyPort: s.cfg.sipPort, contacts: [`sip:desk@${s.cfg.sipDomain}`] });
+    this.list.push(phone);
+    await waitUntil(() => s.sb.sip!.registry.acceptsMessages(agent.id), 20_000, 'registry: baresip takes MESSAGE');
+    return phone;
+  }
+
+  async stopAll(): Promise<void> { await Promise.all(this.list.splice(0).map((p) => p.stop())); }
 }

@@ -11,7 +11,6 @@ import { departmentsForVisitors } from '../db/repos/departments.js';
 import { offerReason, offerText, texts } from '../core/texts.js';
 import type { Db } from '../db/pool.js';
 import { addEvent, closeConversation, conversationById, customerTokenMatches, insertConversation, markAskAll, markCustomerJoined, previousAgents, saveContext, type Conversation } from '../db/repos/conversations.js';
-import { insertMessage } from '../db/repos/messages.js';
 import { pendingOffers } from '../db/repos/offers.js';
 import { roomBySlug, roomSecret, type Room } from '../db/repos/rooms.js';
 import { identityWho, verifyIdentity, type VerifiedIdentity } from '../core/identity.js';
@@ -66,14 +65,11 @@ export class Conversations implements MucHooks, DeskHooks {
       roomId: room.id, mucNode: `c-${randomUUID().replace(/-/g, '').slice(0, 20)}`, customerName: contact.name,
       customerEmail: contact.email, firstMessage: contact.message, form: { ...contact }, roomPassword: password, customerTokenHash: sha256(customerToken), departmentId: department, verifiedIdentity,
     };
-    const conv = opts.note ? await insertConversation(this.db, row) : await this.queue.admit(room, Date.now(), (q) => insertConversation(q, row));
-    const askAll = await this.routingContext(conv.id, room, pageContext);
     const nick = customerNick(contact.name);
-    if (contact.message) {
-      // The form's first message opens the conversation, so the agent sees it in the room's history.
-      await insertMessage(this.db, { id: randomUUID(), conversationId: conv.id, senderKind: 'customer', senderNick: nick, senderJid: null, agentId: null, body: contact.message, originId: null, private: false });
-    }
-    await addEvent(this.db, conv.id, 'created', { room: slug });
+    // The form's first message opens the conversation (the agent sees it in the room's history); one statement with the row.
+    const also = { firstLine: { id: randomUUID(), nick }, created: { room: slug } };
+    const conv = opts.note ? await insertConversation(this.db, row, also) : await this.queue.admit(room, Date.now(), (q) => insertConversation(q, row, also));
+    const askAll = await this.routingContext(conv.id, room, pageContext);
     return { id: conv.id, roomJid: this.deps.muc.roomJid(conv.mucNode), password, nick, customerToken, websocketPath: '/xmpp-websocket', guestDomain: this.deps.cfg.guestDomain, askAll };
   }
 
@@ -123,7 +119,6 @@ export class Conversations implements MucHooks, DeskHooks {
     const closed = await closeConversation(this.db, conv.id, by, disposition, opts.onlyIfQueued ? 'queued' : undefined);
     if (!closed) return false;
     this.commands.transfers.forget(conv.id);
-    await addEvent(this.db, conv.id, 'closed', { by });
     await this.routing.closed(closed);
     const room = this.deps.muc.rooms.get(conv.mucNode);
     const who = opts.text ?? (by === 'customer' ? texts.closedByCustomer(customerNick(conv.customerName)) : texts.closedByAgent(this.deps.agents.byJid(by)?.nickname ?? 'The agent'));

@@ -6,8 +6,8 @@ import { planOffers, type AgentState, type WaitingConversation } from '../core/q
 import { texts } from '../core/texts.js';
 import { isStrategy } from '../core/strategies/index.js';
 import { inTransaction, type Db } from '../db/pool.js';
-import { addEvent, claimConversation, conversationById, waitingConversations, type Conversation, type WaitingConversation as WaitingRow } from '../db/repos/conversations.js';
-import { agentLoads, endOffers, insertOffers, pendingOffers, settleOffers, type Offer } from '../db/repos/offers.js';
+import { addEvent, claimAndSettle, conversationById, waitingConversations, type Conversation, type WaitingConversation as WaitingRow } from '../db/repos/conversations.js';
+import { agentLoads, endOffers, insertOffers, pendingOffers, type Offer } from '../db/repos/offers.js';
 import { roomById, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import type { AgentDirectory } from './agents.js';
@@ -184,17 +184,19 @@ export class Routing {
 
   /** The claim (first join wins). Returns the conversation, or null if it was not queued or the agent is full. */
   async claim(conversationId: string, agentId: string): Promise<Conversation | null> {
-    const conv = await inTransaction(this.db, (tx) => claimConversation(tx, conversationId, agentId));
-    if (!conv) return null;
-    const { accepted, withdrawn } = await settleOffers(this.db, conversationId, agentId);
-    this.disarm([...accepted, ...withdrawn]);
+    // The agent's row locked, then one guarded statement: the claim, its offers settled, its 'accepted' event.
+    const claimed = await inTransaction(this.db, (tx) => claimAndSettle(tx, conversationId, agentId, this.agents.byId(agentId)?.jid ?? null));
+    if (!claimed) return null;
+    const conv = claimed.conversation;
+    const withdrawn = claimed.offers.filter((o) => o.status === 'withdrawn');
+    this.disarm(claimed.offers);
     const by = this.agents.byId(agentId)?.nickname ?? 'another agent';
     // The join is answered now; then the others are told (the claimed row names the customer,
     // so no lookup), before the re-dispatch of their freed slots can send them new invitations.
     void (async () => {
       const text = texts.offerTaken(conv.customerName, (await this.room(conv.roomId)).settings.name, by);
       for (const o of withdrawn) { const agent = this.agents.byId(o.agentId); if (agent) this.ports.tellAgent(agent.jid, text); }
-      await Promise.all([addEvent(this.db, conversationId, 'accepted', { agent: this.agents.byId(agentId)?.jid }), this.kick()]);
+      await this.kick();
     })().catch((e: Error) => this.log.error(`after claim: ${e.stack}`));
     return conv;
   }

@@ -3,7 +3,7 @@
 // conversation must not wait for it (with FOR UPDATE on the agent row it did,
 // through the offer's foreign key, and the two could deadlock).
 import { expect } from 'chai';
-import { claimConversation } from '../../src/db/repos/conversations.js';
+import { claimAndSettle } from '../../src/db/repos/conversations.js';
 import { insertOffers } from '../../src/db/repos/offers.js';
 import { customer, startStack, type Stack } from '../support/stack.js';
 
@@ -21,7 +21,7 @@ describe('claim and offer locks', function () {
     const other = await stack.sb.db.connect();
     try {
       await claim.query('BEGIN');
-      expect((await claimConversation(claim, x.id, agent.id))?.status).to.equal('active'); // not committed: the agent row stays locked
+      expect((await claimAndSettle(claim, x.id, agent.id, agent.jid))?.conversation.status).to.equal('active'); // not committed: the agent row stays locked
       await other.query("SET lock_timeout = '10s'"); // only so that a regression fails instead of hanging
       const made = await insertOffers(other, [{ conversationId: y.id, agentId: agent.id, deadline: new Date(Date.now() + 60_000) }]);
       expect(made.map((o) => [o.conversationId, o.agentId, o.status])).to.deep.equal([[y.id, agent.id, 'pending']]);

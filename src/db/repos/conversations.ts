@@ -1,5 +1,6 @@
 import type { VerifiedIdentity } from '../../core/identity.js';
 import type { Queryable, Tx } from '../pool.js';
+import { OFFER_COLS, type Offer } from './offers.js';
 
 export type ConversationStatus = 'queued' | 'active' | 'closed';
 
@@ -25,14 +26,27 @@ export interface NewConversation {
 }
 
 /** Inserts a conversation and links its customer: the one with that email, or a new one. */
-export async function insertConversation(db: Queryable, c: NewConversation): Promise<Conversation> {
+/**
+ * The conversation, its customer (matched by email) and, in the same
+ * statement, the form's first message as the customer's opening line
+ * (`firstLine`: its message id and the customer's nick) and the 'created' event.
+ */
+export async function insertConversation(db: Queryable, c: NewConversation, also: { firstLine?: { id: string; nick: string }; created?: Record<string, unknown> } = {}): Promise<Conversation> {
   const r = await db.query(`WITH cust AS (
       INSERT INTO customers (name, email) VALUES ($3, $4)
       ON CONFLICT ((lower(email))) WHERE email IS NOT NULL DO UPDATE SET updated_at = now()
-      RETURNING id)
-    INSERT INTO conversations (room_id, muc_node, customer_name, customer_email, first_message, form, room_password, customer_token_hash, customer_id, department_id, verified_identity)
-    SELECT $1, $2, $3, $4, $5, $6, $7, $8, cust.id, $9, $10 FROM cust RETURNING ${COLS}`,
-  [c.roomId, c.mucNode, c.customerName, c.customerEmail, c.firstMessage, c.form, c.roomPassword, c.customerTokenHash, c.departmentId ?? null, c.verifiedIdentity ?? null]);
+      RETURNING id),
+    conv AS (
+      INSERT INTO conversations (room_id, muc_node, customer_name, customer_email, first_message, form, room_password, customer_token_hash, customer_id, department_id, verified_identity)
+      SELECT $1, $2, $3, $4, $5, $6, $7, $8, cust.id, $9, $10 FROM cust RETURNING *),
+    line AS (
+      INSERT INTO messages (id, conversation_id, sender_kind, sender_nick, body, private)
+      SELECT $11::uuid, id, 'customer', $12, first_message, false FROM conv WHERE $11::uuid IS NOT NULL AND first_message <> ''),
+    created AS (
+      INSERT INTO conversation_events (conversation_id, kind, data) SELECT id, 'created', $13::jsonb FROM conv WHERE $13::jsonb IS NOT NULL)
+    SELECT ${COLS} FROM conv`,
+  [c.roomId, c.mucNode, c.customerName, c.customerEmail, c.firstMessage, c.form, c.roomPassword, c.customerTokenHash, c.departmentId ?? null, c.verifiedIdentity ?? null,
+    also.firstLine?.id ?? null, also.firstLine?.nick ?? null, also.created ?? null]);
   return r.rows[0];
 }
 
@@ -89,28 +103,46 @@ export async function waitingConversations(db: Queryable): Promise<WaitingConver
 }
 
 /**
- * The claim: one agent becomes the owner of a queued conversation. The agent
- * row is locked so two claims by the same agent cannot both pass the capacity
- * check; the status guard makes the first claimant win (architecture: claims
- * are atomic in SQL, never read-then-write). The lock is FOR NO KEY UPDATE,
- * not FOR UPDATE: inserting an offer takes a KEY SHARE lock on its agent (the
- * foreign key), and a dispatch's insert, holding its conversations FOR SHARE,
- * waiting on a claim that waits on one of those conversations would deadlock.
+ * The claim, after the agent's row is locked (a concurrent claim by the same
+ * agent waits, then counts with a fresh snapshot), one guarded UPDATE; in the
+ * same statement its consequences: the
+ * conversation's pending offers settle (this agent's accepted, the others
+ * withdrawn) and the 'accepted' event is stored. Null when not claimed.
  */
-export async function claimConversation(tx: Tx, conversationId: string, agentId: string): Promise<Conversation | null> {
+export async function claimAndSettle(tx: Tx, conversationId: string, agentId: string, agentJid: string | null): Promise<{ conversation: Conversation; offers: Offer[] } | null> {
   const a = await tx.query('SELECT max_chats FROM agents WHERE id = $1 AND deleted_at IS NULL FOR NO KEY UPDATE', [agentId]);
   if (a.rowCount === 0) return null;
-  const r = await tx.query(`UPDATE conversations SET status = 'active', agent_id = $2, accepted_at = now()
-    WHERE id = $1 AND status = 'queued'
-      AND (SELECT count(*) FROM conversations WHERE agent_id = $2 AND status = 'active') < $3
-    RETURNING ${COLS}`, [conversationId, agentId, a.rows[0].max_chats]);
-  return r.rows[0] ?? null;
+  const r = await tx.query(`WITH claimed AS (
+      UPDATE conversations SET status = 'active', agent_id = $2, accepted_at = now()
+      WHERE id = $1 AND status = 'queued'
+        AND (SELECT count(*) FROM conversations WHERE agent_id = $2 AND status = 'active') < $3
+      RETURNING *),
+    settled AS (
+      UPDATE offers SET status = CASE WHEN agent_id = $2 THEN 'accepted' ELSE 'withdrawn' END, ended_at = now()
+      WHERE status = 'pending' AND conversation_id IN (SELECT id FROM claimed)
+      RETURNING ${OFFER_COLS}),
+    event AS (
+      INSERT INTO conversation_events (conversation_id, kind, data) SELECT id, 'accepted', jsonb_build_object('agent', $4::text) FROM claimed)
+    SELECT ${COLS}, (SELECT coalesce(json_agg(settled), '[]'::json) FROM settled) AS offers FROM claimed`,
+  [conversationId, agentId, a.rows[0].max_chats, agentJid]);
+  const row = r.rows[0];
+  if (!row) return null;
+  const { offers, ...conversation } = row;
+  return {
+    conversation,
+    offers: (offers as Array<Offer & { createdAt: string; deadline: string; endedAt: string | null }>).map((o) => ({
+      ...o, createdAt: new Date(o.createdAt), deadline: new Date(o.deadline), endedAt: o.endedAt ? new Date(o.endedAt) : null,
+    })),
+  };
 }
 
-/** Closes a conversation that is not closed yet (and is in `onlyIf` status when given): one guarded UPDATE. */
+/** Closes a conversation that is not closed yet (and is in `onlyIf` status when given), with its 'closed' event: one guarded statement. */
 export async function closeConversation(db: Queryable, id: string, by: string, disposition: string, onlyIf?: 'queued' | 'active'): Promise<Conversation | null> {
-  const r = await db.query(`UPDATE conversations SET status = 'closed', closed_at = now(), closed_by = $2, disposition = $3
-    WHERE id = $1 AND status <> 'closed' AND ($4::text IS NULL OR status = $4) RETURNING ${COLS}`, [id, by, disposition, onlyIf ?? null]);
+  const r = await db.query(`WITH closed AS (
+      UPDATE conversations SET status = 'closed', closed_at = now(), closed_by = $2, disposition = $3
+      WHERE id = $1 AND status <> 'closed' AND ($4::text IS NULL OR status = $4) RETURNING *),
+    event AS (INSERT INTO conversation_events (conversation_id, kind, data) SELECT id, 'closed', jsonb_build_object('by', $2::text) FROM closed)
+    SELECT ${COLS} FROM closed`, [id, by, disposition, onlyIf ?? null]);
   return r.rows[0] ?? null;
 }
 

@@ -3,7 +3,8 @@ import type { Queryable } from '../pool.js';
 export type OfferStatus = 'pending' | 'accepted' | 'declined' | 'timed_out' | 'withdrawn';
 export interface Offer { id: string; conversationId: string; agentId: string; status: OfferStatus; createdAt: Date; deadline: Date; endedAt: Date | null }
 
-const COLS = 'id, conversation_id AS "conversationId", agent_id AS "agentId", status, created_at AS "createdAt", deadline, ended_at AS "endedAt"';
+export const OFFER_COLS = 'id, conversation_id AS "conversationId", agent_id AS "agentId", status, created_at AS "createdAt", deadline, ended_at AS "endedAt"';
+const COLS = OFFER_COLS;
 
 export interface NewOffer { conversationId: string; agentId: string; deadline: Date }
 
@@ -41,14 +42,6 @@ export async function endOffers(db: Queryable, where: { conversationId?: string;
     WHERE status = 'pending' AND ($1::uuid IS NULL OR conversation_id = $1) AND ($2::uuid IS NULL OR agent_id = $2) AND ($3::uuid IS NULL OR id = $3)
     RETURNING ${COLS}`, [where.conversationId ?? null, where.agentId ?? null, where.offerId ?? null, status]);
   return r.rows;
-}
-
-/** After a claim: the claimant's pending offer is accepted, the others withdrawn, in one statement. */
-export async function settleOffers(db: Queryable, conversationId: string, agentId: string): Promise<{ accepted: Offer[]; withdrawn: Offer[] }> {
-  const r = await db.query(`UPDATE offers SET status = CASE WHEN agent_id = $2 THEN 'accepted' ELSE 'withdrawn' END, ended_at = now()
-    WHERE status = 'pending' AND conversation_id = $1 RETURNING ${COLS}`, [conversationId, agentId]);
-  const rows = r.rows as Offer[];
-  return { accepted: rows.filter((o) => o.status === 'accepted'), withdrawn: rows.filter((o) => o.status === 'withdrawn') };
 }
 
 /** Pending offers, all or only those of one conversation or one agent (newest first). */

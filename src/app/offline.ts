@@ -16,6 +16,8 @@ import { roomById, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import type { MailService } from '../mail/index.js';
 import type { ProfileSource } from '../mail/types.js';
+import type { Field, OfflineAttachment } from '../mail/templates/index.js';
+import type { Attachment } from '../core/contact-form.js';
 import type { Agent } from '../db/repos/agents.js';
 import type { Conversations } from './conversations.js';
 import { randomUUID } from 'node:crypto';
@@ -44,17 +46,14 @@ export class OfflineDesk {
     const room = (await roomById(this.d.db, conv.roomId))!;
     await addEvent(this.d.db, conv.id, 'note_left', {});
     const profile = await this.profile(room);
-    const answers = ((await this.formOf(conv.id))?.fields ?? {}) as Record<string, unknown>;
-    const fields = Object.entries(answers)
-      .filter(([, v]) => Array.isArray(v) ? v.length > 0 : v !== null && v !== undefined && v !== '' && typeof v !== 'object')
-      .map(([k, v]) => ({ label: labelOf(room, k), value: Array.isArray(v) ? v.join(', ') : String(v) }));
+    const { fields, attachments } = noteFields(room, ((await this.formOf(conv.id))?.fields ?? {}) as Record<string, unknown>);
     const to = [...(await offlineRecipientEmails(this.d.db))];
     const forward = room.settings.offline?.forwardAddress;
     if (forward) to.push({ name: '', address: forward });
     const customer = { name: conv.customerName, email: conv.customerEmail };
     if (to.length) {
       await this.d.mail.enqueue('offline-message', {
-        profile, room: { name: room.settings.name }, customer, message, fields,
+        profile, room: { name: room.settings.name }, customer, message, fields, attachments,
         receivedAt: conv.createdAt.toISOString(), conversationUrl: `${this.d.cfg.publicUrl}/api/v1/conversations/${conv.id}`,
       }, dedupe(to), { conversationId: conv.id });
     } else this.d.log.warn(`note ${conv.id}: no offline recipients configured; it waits in the conversations list`);
@@ -126,6 +125,30 @@ export class OfflineDesk {
 
 function labelOf(room: Room, id: string): string {
   return room.settings.form.fields.find((f) => f.id === id)?.label || id;
+}
+
+/**
+ * The form's other answers as label/value rows, and the files of its
+ * attachment fields (seed 002) as links to where they were uploaded: the row
+ * names the files, the email lists each with its link.
+ */
+export function noteFields(room: Room, answers: Record<string, unknown>): { fields: Field[]; attachments: OfflineAttachment[] } {
+  const fields: Field[] = [];
+  const attachments: OfflineAttachment[] = [];
+  for (const [id, v] of Object.entries(answers)) {
+    if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    if (Array.isArray(v) && v.every(isUpload)) {
+      const files = v.map((f) => ({ filename: f.name.trim() || 'file', url: f.url }));
+      attachments.push(...files);
+      fields.push({ label: labelOf(room, id), value: files.map((f) => f.filename).join(', ') });
+    } else if (Array.isArray(v)) fields.push({ label: labelOf(room, id), value: v.map(String).join(', ') });
+    else if (typeof v !== 'object') fields.push({ label: labelOf(room, id), value: typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v) });
+  }
+  return { fields, attachments };
+}
+
+function isUpload(x: unknown): x is Attachment {
+  return typeof x === 'object' && x !== null && typeof (x as Attachment).url === 'string' && typeof (x as Attachment).name === 'string';
 }
 
 function dedupe<T extends { address: string }>(xs: T[]): T[] {

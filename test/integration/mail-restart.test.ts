@@ -35,7 +35,8 @@ describe('mail: restart of our process', function () {
     const m = await mailDb(); open.push(m);
     const port = await freePort();
     const look = await mailService(m, {}, { start: false });
-    const first = await child(m, port, { MAIL_CHILD_ENQUEUE: 'jane@example.com' });
+    // A short lease: should the kill land while a failing attempt holds the claim, the restarted process takes it over in 2 s.
+    const first = await child(m, port, { MAIL_CHILD_ENQUEUE: 'jane@example.com', MAIL_CHILD_LEASE_SECONDS: '2' });
     const id = (await first.waitForLine(/^enqueued /)).split(' ')[1]!;
     await waitUntil(async () => (await rowOf(look, id)).attempts >= 1 && (await rowOf(look, id)).status === 'queued', 20_000, 'a failed attempt');
     await kill(first);

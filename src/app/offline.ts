@@ -15,6 +15,7 @@ import { addAlert, alertedAgents, claimNote, markNote, offlineRecipientEmails, t
 import { roomById, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import type { MailService } from '../mail/index.js';
+import { isAddress } from '../mail/addresses.js';
 import type { ProfileSource } from '../mail/types.js';
 import type { Field, OfflineAttachment } from '../mail/templates/index.js';
 import type { Attachment } from '../core/contact-form.js';
@@ -40,6 +41,8 @@ export class OfflineDesk {
     if (!message) throw invalid('message', 'write the message you want to leave');
     if (message.length > NOTE_MAX_CHARS) throw invalid('message', `must be at most ${NOTE_MAX_CHARS} characters`);
     if (typeof input.email !== 'string' || !input.email.trim()) throw invalid('email', 'is needed so that we can answer your message');
+    // Checked as the outbox will check it, before anything is stored: a note must never be kept while its sender is told it failed.
+    if (!isAddress(input.email.trim())) throw invalid('email', 'must be an email address we can write to, like name@example.com');
     const started = await this.d.conversations.start(slug, input, { note: true }); // a note is welcome when the room is offline
     await markNote(this.d.db, started.id);
     const conv = (await conversationById(this.d.db, started.id))!;
@@ -47,9 +50,8 @@ export class OfflineDesk {
     await addEvent(this.d.db, conv.id, 'note_left', {});
     const profile = await this.profile(room);
     const { fields, attachments } = noteFields(room, ((await this.formOf(conv.id))?.fields ?? {}) as Record<string, unknown>);
-    const to = [...(await offlineRecipientEmails(this.d.db))];
     const forward = room.settings.offline?.forwardAddress;
-    if (forward) to.push({ name: '', address: forward });
+    const to = this.writable([...(await offlineRecipientEmails(this.d.db)), ...(forward ? [{ name: '', address: forward }] : [])], `note ${conv.id}`);
     const customer = { name: conv.customerName, email: conv.customerEmail };
     if (to.length) {
       await this.d.mail.enqueue('offline-message', {
@@ -87,9 +89,10 @@ export class OfflineDesk {
     if (conv.status !== 'queued') throw conflict('id', 'the conversation is no longer waiting');
     const address = email ?? conv.customerEmail;
     if (!address) throw invalid('email', 'give the address to alert');
+    if (!isAddress(address)) throw invalid('email', 'the address from the form cannot receive email; give another');
     if (!(await addAlert(this.d.db, conv.id, address))) throw conflict('id', 'an alert is already set for this conversation');
     await addEvent(this.d.db, conv.id, 'alert_added', {});
-    const agents = await alertedAgents(this.d.db);
+    const agents = this.writable(await alertedAgents(this.d.db), `alert for ${conv.id}`);
     if (agents.length) {
       await this.d.mail.enqueue('agent-available', {
         profile: await this.profile(room), audience: 'agent', room: { name: room.settings.name }, customer: { name: conv.customerName },
@@ -113,9 +116,21 @@ export class OfflineDesk {
 
   async sendTranscript(conv: Conversation, email: string | undefined): Promise<number> {
     const room = (await roomById(this.d.db, conv.roomId))!;
+    if (!email && conv.customerEmail && !isAddress(conv.customerEmail)) throw invalid('email', 'the address from the form cannot receive email; give another');
     const sent = await this.d.mail.sendTranscript(conv.id, { profile: await this.profile(room), to: email });
     await addEvent(this.d.db, conv.id, 'transcript_requested', {});
     return sent.length;
+  }
+
+  /**
+   * Staff addresses the outbox would refuse (stored before addresses were
+   * checked as strictly) are left out with a warning: one bad address must
+   * not keep the email from the others.
+   */
+  private writable<T extends { address: string }>(list: T[], what: string): T[] {
+    const bad = list.filter((r) => !isAddress(r.address));
+    if (bad.length) this.d.log.warn(`${what}: not emailed to ${bad.map((r) => JSON.stringify(r.address)).join(', ')}: not a valid email address`);
+    return list.filter((r) => isAddress(r.address));
   }
 
   private async formOf(id: string): Promise<Record<string, unknown> | null> {

@@ -64,7 +64,24 @@ describe('offline flows: notes, answers by email, alerts, transcripts', function
     const noEmail = await api('POST', '/api/v1/rooms/general/notes', { body: { name: 'Max', message: 'hello' } });
     expect(noEmail.status).to.equal(400);
     expect(noEmail.body.field).to.equal('email');
+    // The form takes it as an address; the outbox could not write to it: refused before the note is stored.
+    const unwritable = await api('POST', '/api/v1/rooms/general/notes', { body: { name: 'Max', email: 'max,min@example.com', message: 'hello' } });
+    expect([unwritable.status, unwritable.body.field]).to.deep.equal([400, 'email']);
     expect((await stack.sb.db.query('SELECT count(*)::int AS n FROM conversations')).rows[0].n).to.equal(before);
+  });
+
+  it('one operator with an address the outbox refuses does not keep the note from the others', async () => {
+    const bad = (await stack.sb.db.query(`INSERT INTO agents (jid, name, nickname, email, role) VALUES ('broken@${stack.cfg.xmppDomain}', 'Bea Broken', 'Bea', 'bea@localhost', 'normal') RETURNING id`)).rows[0].id;
+    await stack.sb.db.query('INSERT INTO offline_recipients (agent_id) VALUES ($1)', [bad]);
+    try {
+      const r = await api('POST', '/api/v1/rooms/general/notes', { body: { name: 'Otto', email: 'otto@example.com', message: 'still delivered?' } });
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      const toStaff = (await outbox('offline-message')).filter((m) => m.conversationId === r.body.id);
+      expect(toStaff.map((m) => m.recipient).sort()).to.deep.equal(['inbox@example.com', 'olga@example.com']);
+      expect((await outbox('offline-confirmation')).filter((m) => m.conversationId === r.body.id).map((m) => m.recipient)).to.deep.equal(['otto@example.com']);
+    } finally {
+      await stack.sb.db.query('DELETE FROM offline_recipients WHERE agent_id = $1', [bad]);
+    }
   });
 
   it('the first agent to answer a note owns it; the answer is emailed to the customer', async () => {

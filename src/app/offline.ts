@@ -99,10 +99,13 @@ export class OfflineDesk {
         waitingSince: conv.createdAt.toISOString(),
       }, agents, { conversationId: conv.id });
     }
-    await this.agentAvailable(); // someone may be free already
   }
 
-  /** An agent became available: email the waiting customers who asked, once each. */
+  /**
+   * An agent became available (came online, or closed a chat): email the
+   * waiting customers who asked, once each. Not on Add Alert itself: a
+   * customer still waiting then has found every available agent busy.
+   */
   async agentAvailable(anyAvailable = false): Promise<void> {
     if (!anyAvailable) return;
     for (const a of await takeDueAlerts(this.d.db)) {

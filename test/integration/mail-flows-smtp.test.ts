@@ -107,6 +107,24 @@ describe('mail: each flow\'s email through the SMTP server set in the admin API'
     expect(w.text).to.include('an agent of Acme Care is available now').and.include(`Return to the chat: ${stack.cfg.publicUrl}/c/general`);
     expect(w.html).to.include(`href="${stack.cfg.publicUrl}/c/general"`).and.include('An agent is available now');
     await agent.client.stop();
+    expect((await api('POST', `/api/v1/conversations/${c.id}/end`, { token: c.customerToken })).status).to.be.oneOf([200, 204]);
+  });
+
+  it('Add Alert while every available agent is busy: the customer hears it when one closes a chat', async () => {
+    const agent = await onlineAgent(stack, 'Bo', { maxChats: 1 });
+    await untilAvailable(stack, agent.jid);
+    const first = await customer(stack, { name: 'Fay First', email: 'fay@example.com', message: 'first' });
+    await agent.client.waitFor(isInvite(first.roomJid), 10_000, 'offer');
+    await agent.client.send(joinPresence(first.roomJid, agent.nick, first.password));
+    await agent.client.waitFor(isSelfPresence(first.roomJid), 10_000, 'agent joined');
+    const second = await customer(stack, { name: 'Sid Second', email: 'sid@example.com', message: 'second' });
+    expect((await api('POST', `/api/v1/conversations/${second.id}/alert`, { token: second.customerToken, body: {} })).status).to.equal(201);
+    await one('abe@acme.example', /^Sid Second is waiting/);
+    expect(smtp.to('sid@example.com'), 'Bo is available but busy: no alert yet').to.have.length(0);
+    await agent.client.send(groupchat(first.roomJid, '!close'));
+    const { mail: w } = await one('sid@example.com', /^An agent is available now/);
+    expect(w.text).to.include('Hello Sid Second,').and.include(`Return to the chat: ${stack.cfg.publicUrl}/c/general`);
+    await agent.client.stop();
   });
 
   it('the transcript a customer asks for after a chat where the agent wrote a private note (!p): the note is in no part of the email', async () => {

@@ -41,6 +41,9 @@ describe('offline flows: notes, answers by email, alerts, transcripts', function
     expect(conv).to.include({ channel: 'note', status: 'queued' });
     const first = (await api('GET', `/api/v1/conversations/${earlier.body.id}`, { token: admin })).body.conversation;
     expect(conv.customerId).to.equal(first.customerId);
+    const lee = (await api('GET', `/api/v1/customers/${conv.customerId}`, { token: admin })).body;
+    expect(lee.customer.email).to.equal('lee@example.com');
+    expect(lee.conversations.items.map((c: { id: string }) => c.id).sort()).to.deep.equal([earlier.body.id, noteId].sort());
     const notes = await api('GET', '/api/v1/conversations?channel=note', { token: admin });
     expect(notes.status, JSON.stringify(notes.body)).to.equal(200);
     expect(notes.body.items.map((c: { id: string }) => c.id)).to.deep.equal([noteId]);
@@ -76,6 +79,10 @@ describe('offline flows: notes, answers by email, alerts, transcripts', function
     try {
       const r = await api('POST', '/api/v1/rooms/general/notes', { body: { name: 'Otto', email: 'otto@example.com', message: 'still delivered?' } });
       expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      // A sender never seen before becomes a new customer, the note their first conversation.
+      const conv = (await api('GET', `/api/v1/conversations/${r.body.id}`, { token: admin })).body.conversation;
+      const otto = (await api('GET', `/api/v1/customers/${conv.customerId}`, { token: admin })).body;
+      expect([otto.customer.name, otto.customer.email, otto.conversations.items.map((c: { id: string }) => c.id)]).to.deep.equal(['Otto', 'otto@example.com', [r.body.id]]);
       const toStaff = (await outbox('offline-message')).filter((m) => m.conversationId === r.body.id);
       expect(toStaff.map((m) => m.recipient).sort()).to.deep.equal(['inbox@example.com', 'olga@example.com']);
       expect((await outbox('offline-confirmation')).filter((m) => m.conversationId === r.body.id).map((m) => m.recipient)).to.deep.equal(['otto@example.com']);

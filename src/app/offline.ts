@@ -12,7 +12,7 @@ import { companySettings } from '../db/repos/company-settings.js';
 import { addEvent, conversationById, type Conversation } from '../db/repos/conversations.js';
 import { insertMessage } from '../db/repos/messages.js';
 import { addAlert, alertedAgents, claimNote, markNote, offlineRecipientEmails, takeDueAlerts } from '../db/repos/notes.js';
-import { roomById, type Room } from '../db/repos/rooms.js';
+import { roomById, roomBySlug, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import type { MailService } from '../mail/index.js';
 import { isAddress } from '../mail/addresses.js';
@@ -43,6 +43,11 @@ export class OfflineDesk {
     if (typeof input.email !== 'string' || !input.email.trim()) throw invalid('email', 'is needed so that we can answer your message');
     // Checked as the outbox will check it, before anything is stored: a note must never be kept while its sender is told it failed.
     if (!isAddress(input.email.trim())) throw invalid('email', 'must be an email address we can write to, like name@example.com');
+    // Seed 000: a room leaves the note out unless it offers the Email button or "leave an email message".
+    const offered = await roomBySlug(this.d.db, slug);
+    if (offered && !offered.settings.buttons.email && !offered.settings.interactions.leaveEmail) {
+      throw new AppError('forbidden', 'slug: this room does not take messages; start a chat instead', 'slug');
+    }
     const started = await this.d.conversations.start(slug, input, { note: true }); // a note is welcome when the room is offline
     await markNote(this.d.db, started.id);
     const conv = (await conversationById(this.d.db, started.id))!;

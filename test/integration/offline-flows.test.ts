@@ -140,6 +140,21 @@ describe('offline flows: notes, answers by email, alerts, transcripts', function
     expect((await api('POST', `/api/v1/conversations/${st.body.id}/alert`, { token: 'wrong', body: {} })).status).to.equal(404);
   });
 
+  it('a room that offers neither the Email button nor "leave an email message" refuses notes, storing nothing', async () => {
+    expect((await api('PATCH', '/api/v1/rooms/general', { token: admin, body: { buttons: { email: false }, interactions: { leaveEmail: false, addAlert: false } } })).status).to.equal(200);
+    const before = (await stack.sb.db.query('SELECT count(*)::int AS n FROM conversations')).rows[0].n;
+    try {
+      const r = await api('POST', '/api/v1/rooms/general/notes', { body: { name: 'Ned', email: 'ned@example.com', message: 'hello' } });
+      expect([r.status, r.body.field]).to.deep.equal([403, 'slug']);
+      expect((await stack.sb.db.query('SELECT count(*)::int AS n FROM conversations')).rows[0].n).to.equal(before);
+      // The Email button alone is enough.
+      expect((await api('PATCH', '/api/v1/rooms/general', { token: admin, body: { buttons: { email: true } } })).status).to.equal(200);
+      expect((await api('POST', '/api/v1/rooms/general/notes', { body: { name: 'Ned', email: 'ned@example.com', message: 'hello' } })).status).to.equal(201);
+    } finally {
+      expect((await api('PATCH', '/api/v1/rooms/general', { token: admin, body: { buttons: { email: false }, interactions: { leaveEmail: true, addAlert: false } } })).status).to.equal(200);
+    }
+  });
+
   it('the transcript on request never contains a private note', async () => {
     const st = await api('POST', '/api/v1/rooms/general/conversations', { body: { name: 'Tom Trans', email: 'tom@example.com', message: 'my question' } });
     const id = st.body.id as string;

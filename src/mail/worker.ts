@@ -132,7 +132,7 @@ export class OutboxWorker {
     } catch (err) {
       lease.stop();
       if (lease.lost) {
-        this.o.log.warn(`mail ${e.id} to ${e.recipient}: send stopped, ${lease.lost}; the row is left to whoever holds it now`);
+        this.o.log.warn(`mail ${e.id} to ${e.recipient}: send stopped, ${lease.lost}; the row goes to whoever claims it once its lease has run out`);
         return;
       }
       if (classifyFailure(err) !== 'permanent') return this.retryLater(e, err);
@@ -150,8 +150,8 @@ export class OutboxWorker {
 
   /**
    * The server has the email: an unrecorded send would be sent again once the
-   * lease runs out, so a failed update is retried (the lease kept renewed
-   * meanwhile) until the database answers — or, when stopping, a few times.
+   * lease runs out, so a failed update is retried every second at most until
+   * the database answers — or, when stopping, a few times.
    */
   private async recordSent(t: MailTransport, e: OutboxEmail, res: Delivery): Promise<void> {
     for (let i = 0; ; i++) {

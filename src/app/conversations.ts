@@ -122,6 +122,7 @@ export class Conversations implements MucHooks, DeskHooks {
     const disposition = opts.disposition ?? (conv.agentId || conv.status === 'active' ? 'served' : await this.queue.unservedDisposition(conv));
     const closed = await closeConversation(this.db, conv.id, by, disposition, opts.onlyIfQueued ? 'queued' : undefined);
     if (!closed) return false;
+    this.commands.transfers.forget(conv.id);
     await addEvent(this.db, conv.id, 'closed', { by });
     await this.routing.closed(closed);
     // Its agent has a chat less: waiting customers who asked for an email alert hear an agent is free again (seed 000).

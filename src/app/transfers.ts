@@ -9,7 +9,7 @@ import type { Db } from '../db/pool.js';
 import { addEvent, conversationById, type Conversation } from '../db/repos/conversations.js';
 import { roomById } from '../db/repos/rooms.js';
 import {
-  acceptTransfer, allPending, type Accepted, declineTransfer, endTransfer, handOver, insertTransfer, invitedMember, leaveInvitation,
+  acceptTransfer, allPending, type Accepted, conversationsWithRequests, declineTransfer, endTransfer, handOver, insertTransfer, invitedMember, leaveInvitation,
   type Transfer, type TransferKind,
 } from '../db/repos/transfers.js';
 import { agentMatches, type Target } from '../core/commands.js';
@@ -46,10 +46,22 @@ export class Transfers {
   /** How long a new request waits for an answer (tests shorten it). */
   timeoutSeconds = TRANSFER_TIMEOUT_SECONDS;
   sip: TransferSip | null = null;
+  /**
+   * Open conversations that have had a transfer or an invitation. Another
+   * agent's join of an active chat outside this set is refused without a
+   * store lookup: with several agents offered a chat, every late join is one.
+   */
+  private requested = new Set<string>();
   constructor(private readonly d: TransferDeps) {}
 
-  async start(): Promise<void> { for (const t of await allPending(this.d.db)) this.arm(t); }
+  async start(): Promise<void> {
+    for (const id of await conversationsWithRequests(this.d.db)) this.requested.add(id);
+    for (const t of await allPending(this.d.db)) this.arm(t);
+  }
   stop(): void { for (const t of this.timers.values()) clearTimeout(t); }
+
+  /** A conversation closed: nobody joins it any more. */
+  forget(conversationId: string): void { this.requested.delete(conversationId); }
 
   /** Agents of the room's conversation (bare agent ids present as occupants). */
   private present(room: RoomState): Set<string> {
@@ -89,6 +101,7 @@ export class Transfers {
       deadline: new Date(Date.now() + this.timeoutSeconds * 1000),
     });
     if (!t) return T.pendingExists('transfer or invitation');
+    this.requested.add(conv.id);
     this.arm(t);
     await addEvent(this.d.db, conv.id, kind === 'transfer' ? 'transfer_asked' : 'invite_asked', { from: from.jid, to: r.ids.map((id) => this.d.agents.byId(id)?.jid) });
     const roomName = (await roomById(this.d.db, conv.roomId))?.settings.name ?? 'chat';
@@ -113,6 +126,7 @@ export class Transfers {
    * names them (joining = accepting). Returns the conversation as it now is.
    */
   async admit(conv: Conversation, agent: Agent): Promise<Conversation | null> {
+    if (!this.requested.has(conv.id)) return null;
     if (await invitedMember(this.d.db, conv.id, agent.id)) return conv;
     const won = await acceptTransfer(this.d.db, agent.id, conv.id);
     if (!won) return null;

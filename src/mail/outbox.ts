@@ -95,10 +95,11 @@ export async function markFailed(db: Queryable, e: Pick<OutboxEmail, 'id' | 'att
 
 /** Milliseconds until the next email is due (0 if one is due now), null when none waits. */
 export async function msUntilDue(db: Queryable): Promise<number | null> {
-  const r = await db.query(`SELECT GREATEST(0, EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::float8 AS ms
+  // Not GREATEST(0, min(…)): GREATEST skips a NULL, so an empty outbox would read as "due now".
+  const r = await db.query(`SELECT (EXTRACT(EPOCH FROM (min(next_attempt_at) - now())) * 1000)::float8 AS ms
     FROM mail_outbox WHERE status IN ('queued', 'sending')`);
   const ms = r.rows[0]?.ms;
-  return ms === null || ms === undefined ? null : Math.ceil(Number(ms));
+  return ms === null || ms === undefined ? null : Math.max(0, Math.ceil(Number(ms)));
 }
 
 export interface OutboxQuery { status?: OutboxStatus; template?: string; conversationId?: string; limit?: number; offset?: number }

@@ -62,6 +62,12 @@ export async function pendingFor(db: Queryable, agentId: string): Promise<Array<
     WHERE t.status = 'pending' AND t.deadline > now() AND c.status = 'active' AND $1 = ANY(t.candidates) ORDER BY t.created_at`, [agentId])).rows;
 }
 
+/** Conversations still open that have had a transfer or an invitation. */
+export async function conversationsWithRequests(db: Queryable): Promise<string[]> {
+  return (await db.query(`SELECT DISTINCT t.conversation_id::text AS id FROM transfers t JOIN conversations c ON c.id = t.conversation_id
+    WHERE c.status <> 'closed'`)).rows.map((r) => r.id as string);
+}
+
 /** Has this agent accepted an invitation to this conversation (and not left)? Lets them rejoin. */
 export async function invitedMember(db: Queryable, conversationId: string, agentId: string): Promise<boolean> {
   return (await db.query(`SELECT 1 FROM transfers WHERE conversation_id = $1 AND kind = 'invite' AND status = 'accepted' AND accepted_by = $2`,

@@ -40,6 +40,8 @@ export interface Config {
   mailRetryBaseSeconds: number;
   mailRetryMaxSeconds: number;
   mailGiveUpHours: number;
+  /** How long an outbox claim lasts unless renewed (renewed while its email is being sent). */
+  mailLeaseSeconds: number;
   // Voice (SIP): see the last block of SETTINGS.
   voiceEnabled: boolean;
   /** 'embedded' spawns rtpengine and Kamailio from a generated config; 'external' uses existing ones. */
@@ -100,6 +102,7 @@ export const SETTINGS: readonly Setting[] = [
   { key: 'mailRetryBaseSeconds', env: 'MAIL_RETRY_BASE_SECONDS', kind: 'int', def: () => 10, doc: 'First retry delay of an email the SMTP server did not take; doubles at each attempt' },
   { key: 'mailRetryMaxSeconds', env: 'MAIL_RETRY_MAX_SECONDS', kind: 'int', def: () => 900, doc: 'Longest delay between two attempts of one email' },
   { key: 'mailGiveUpHours', env: 'MAIL_GIVE_UP_HOURS', kind: 'int', def: () => 120, doc: 'An email still not accepted this long after it was queued is marked failed (5 days, as mail servers do)' },
+  { key: 'mailLeaseSeconds', env: 'MAIL_LEASE_SECONDS', kind: 'int', def: () => 120, doc: 'How long a worker\'s claim on an email lasts unless renewed (it is, while the email is being sent): an email left by a process that died is tried again after this' },
 
   // ---- Voice: Kamailio (SIP) and rtpengine (media), driven from our process over evapi ----
   { key: 'voiceEnabled', env: 'VOICE_ENABLED', kind: 'bool', def: () => true, doc: 'Voice and video over SIP; `false` starts neither Kamailio nor rtpengine' },

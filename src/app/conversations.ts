@@ -120,6 +120,9 @@ export class Conversations implements MucHooks, DeskHooks {
     if (!closed) return false;
     this.commands.transfers.forget(conv.id);
     await this.routing.closed(closed);
+    // Its agent has a chat less: waiting customers who asked for an email alert hear an agent is free again (seed 000).
+    const freed = closed.agentId ? this.deps.agents.byId(closed.agentId) : undefined;
+    if (freed && this.commands.desk.available(freed.jid)) void this.onAgentAvailable().catch((e: Error) => this.deps.log.error(`after close: ${e.stack}`));
     const room = this.deps.muc.rooms.get(conv.mucNode);
     const who = opts.text ?? (by === 'customer' ? texts.closedByCustomer(customerNick(conv.customerName)) : texts.closedByAgent(this.deps.agents.byJid(by)?.nickname ?? 'The agent'));
     if (room) {

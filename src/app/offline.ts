@@ -12,10 +12,13 @@ import { companySettings } from '../db/repos/company-settings.js';
 import { addEvent, conversationById, type Conversation } from '../db/repos/conversations.js';
 import { insertMessage } from '../db/repos/messages.js';
 import { addAlert, alertedAgents, claimNote, markNote, offlineRecipientEmails, takeDueAlerts } from '../db/repos/notes.js';
-import { roomById, type Room } from '../db/repos/rooms.js';
+import { roomById, roomBySlug, type Room } from '../db/repos/rooms.js';
 import type { Logger } from '../log.js';
 import type { MailService } from '../mail/index.js';
+import { isAddress } from '../mail/addresses.js';
 import type { ProfileSource } from '../mail/types.js';
+import type { Field, OfflineAttachment } from '../mail/templates/index.js';
+import type { Attachment } from '../core/contact-form.js';
 import type { Agent } from '../db/repos/agents.js';
 import type { Conversations } from './conversations.js';
 import { randomUUID } from 'node:crypto';
@@ -38,23 +41,26 @@ export class OfflineDesk {
     if (!message) throw invalid('message', 'write the message you want to leave');
     if (message.length > NOTE_MAX_CHARS) throw invalid('message', `must be at most ${NOTE_MAX_CHARS} characters`);
     if (typeof input.email !== 'string' || !input.email.trim()) throw invalid('email', 'is needed so that we can answer your message');
+    // Checked as the outbox will check it, before anything is stored: a note must never be kept while its sender is told it failed.
+    if (!isAddress(input.email.trim())) throw invalid('email', 'must be an email address we can write to, like name@example.com');
+    // Seed 000: a room leaves the note out unless it offers the Email button or "leave an email message".
+    const offered = await roomBySlug(this.d.db, slug);
+    if (offered && !offered.settings.buttons.email && !offered.settings.interactions.leaveEmail) {
+      throw new AppError('forbidden', 'slug: this room does not take messages; start a chat instead', 'slug');
+    }
     const started = await this.d.conversations.start(slug, input, { note: true }); // a note is welcome when the room is offline
     await markNote(this.d.db, started.id);
     const conv = (await conversationById(this.d.db, started.id))!;
     const room = (await roomById(this.d.db, conv.roomId))!;
     await addEvent(this.d.db, conv.id, 'note_left', {});
     const profile = await this.profile(room);
-    const answers = ((await this.formOf(conv.id))?.fields ?? {}) as Record<string, unknown>;
-    const fields = Object.entries(answers)
-      .filter(([, v]) => Array.isArray(v) ? v.length > 0 : v !== null && v !== undefined && v !== '' && typeof v !== 'object')
-      .map(([k, v]) => ({ label: labelOf(room, k), value: Array.isArray(v) ? v.join(', ') : String(v) }));
-    const to = [...(await offlineRecipientEmails(this.d.db))];
+    const { fields, attachments } = noteFields(room, ((await this.formOf(conv.id))?.fields ?? {}) as Record<string, unknown>);
     const forward = room.settings.offline?.forwardAddress;
-    if (forward) to.push({ name: '', address: forward });
+    const to = this.writable([...(await offlineRecipientEmails(this.d.db)), ...(forward ? [{ name: '', address: forward }] : [])], `note ${conv.id}`);
     const customer = { name: conv.customerName, email: conv.customerEmail };
     if (to.length) {
       await this.d.mail.enqueue('offline-message', {
-        profile, room: { name: room.settings.name }, customer, message, fields,
+        profile, room: { name: room.settings.name }, customer, message, fields, attachments,
         receivedAt: conv.createdAt.toISOString(), conversationUrl: `${this.d.cfg.publicUrl}/api/v1/conversations/${conv.id}`,
       }, dedupe(to), { conversationId: conv.id });
     } else this.d.log.warn(`note ${conv.id}: no offline recipients configured; it waits in the conversations list`);
@@ -88,19 +94,23 @@ export class OfflineDesk {
     if (conv.status !== 'queued') throw conflict('id', 'the conversation is no longer waiting');
     const address = email ?? conv.customerEmail;
     if (!address) throw invalid('email', 'give the address to alert');
+    if (!isAddress(address)) throw invalid('email', 'the address from the form cannot receive email; give another');
     if (!(await addAlert(this.d.db, conv.id, address))) throw conflict('id', 'an alert is already set for this conversation');
     await addEvent(this.d.db, conv.id, 'alert_added', {});
-    const agents = await alertedAgents(this.d.db);
+    const agents = this.writable(await alertedAgents(this.d.db), `alert for ${conv.id}`);
     if (agents.length) {
       await this.d.mail.enqueue('agent-available', {
         profile: await this.profile(room), audience: 'agent', room: { name: room.settings.name }, customer: { name: conv.customerName },
         waitingSince: conv.createdAt.toISOString(),
       }, agents, { conversationId: conv.id });
     }
-    await this.agentAvailable(); // someone may be free already
   }
 
-  /** An agent became available: email the waiting customers who asked, once each. */
+  /**
+   * An agent became available (came online, or closed a chat): email the
+   * waiting customers who asked, once each. Not on Add Alert itself: a
+   * customer still waiting then has found every available agent busy.
+   */
   async agentAvailable(anyAvailable = false): Promise<void> {
     if (!anyAvailable) return;
     for (const a of await takeDueAlerts(this.d.db)) {
@@ -114,9 +124,21 @@ export class OfflineDesk {
 
   async sendTranscript(conv: Conversation, email: string | undefined): Promise<number> {
     const room = (await roomById(this.d.db, conv.roomId))!;
+    if (!email && conv.customerEmail && !isAddress(conv.customerEmail)) throw invalid('email', 'the address from the form cannot receive email; give another');
     const sent = await this.d.mail.sendTranscript(conv.id, { profile: await this.profile(room), to: email });
     await addEvent(this.d.db, conv.id, 'transcript_requested', {});
     return sent.length;
+  }
+
+  /**
+   * Staff addresses the outbox would refuse (stored before addresses were
+   * checked as strictly) are left out with a warning: one bad address must
+   * not keep the email from the others.
+   */
+  private writable<T extends { address: string }>(list: T[], what: string): T[] {
+    const bad = list.filter((r) => !isAddress(r.address));
+    if (bad.length) this.d.log.warn(`${what}: not emailed to ${bad.map((r) => JSON.stringify(r.address)).join(', ')}: not a valid email address`);
+    return list.filter((r) => isAddress(r.address));
   }
 
   private async formOf(id: string): Promise<Record<string, unknown> | null> {
@@ -126,6 +148,30 @@ export class OfflineDesk {
 
 function labelOf(room: Room, id: string): string {
   return room.settings.form.fields.find((f) => f.id === id)?.label || id;
+}
+
+/**
+ * The form's other answers as label/value rows, and the files of its
+ * attachment fields (seed 002) as links to where they were uploaded: the row
+ * names the files, the email lists each with its link.
+ */
+export function noteFields(room: Room, answers: Record<string, unknown>): { fields: Field[]; attachments: OfflineAttachment[] } {
+  const fields: Field[] = [];
+  const attachments: OfflineAttachment[] = [];
+  for (const [id, v] of Object.entries(answers)) {
+    if (v === null || v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) continue;
+    if (Array.isArray(v) && v.every(isUpload)) {
+      const files = v.map((f) => ({ filename: f.name.trim() || 'file', url: f.url }));
+      attachments.push(...files);
+      fields.push({ label: labelOf(room, id), value: files.map((f) => f.filename).join(', ') });
+    } else if (Array.isArray(v)) fields.push({ label: labelOf(room, id), value: v.map(String).join(', ') });
+    else if (typeof v !== 'object') fields.push({ label: labelOf(room, id), value: typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v) });
+  }
+  return { fields, attachments };
+}
+
+function isUpload(x: unknown): x is Attachment {
+  return typeof x === 'object' && x !== null && typeof (x as Attachment).url === 'string' && typeof (x as Attachment).name === 'string';
 }
 
 function dedupe<T extends { address: string }>(xs: T[]): T[] {

@@ -66,6 +66,13 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const FENCE = `WHERE id = $1 AND status = 'sending' AND attempts = $2`;
 
+/** Extends a claim this worker still holds (same attempt); false when another worker has claimed the row since. */
+export async function renewLease(db: Queryable, e: Pick<OutboxEmail, 'id' | 'attempts'>, leaseSeconds: number): Promise<boolean> {
+  const r = await db.query(`UPDATE mail_outbox SET next_attempt_at = now() + make_interval(secs => $3), updated_at = now() ${FENCE}`,
+    [e.id, e.attempts, leaseSeconds]);
+  return r.rowCount === 1;
+}
+
 export async function markSent(db: Queryable, e: Pick<OutboxEmail, 'id' | 'attempts'>, res: { emlPath: string | null; response: string | null }): Promise<boolean> {
   const r = await db.query(`UPDATE mail_outbox SET status = 'sent', sent_at = now(), updated_at = now(), last_error = NULL,
     eml_path = $3, smtp_response = $4 ${FENCE}`, [e.id, e.attempts, res.emlPath, res.response]);

@@ -27,6 +27,7 @@ export interface MailServiceOptions {
   smtp?: SmtpProvider;
   /** Attached files must live under this directory (default: the data dir). */
   attachmentsRoot?: string;
+  /** How long a claim lasts unless renewed (default MAIL_LEASE_SECONDS): how soon an email left by a dead worker is tried again. */
   leaseSeconds?: number;
   pollMs?: number;
 }
@@ -45,7 +46,7 @@ export class MailService {
     this.worker = new OutboxWorker({
       db: o.db, log: o.log, emlDir: this.emlDir, settings: () => this.smtpSettings(),
       retry: { baseSeconds: cfg.mailRetryBaseSeconds, maxSeconds: cfg.mailRetryMaxSeconds, giveUpHours: cfg.mailGiveUpHours },
-      leaseSeconds: o.leaseSeconds ?? 600, pollMs: o.pollMs ?? 5_000,
+      leaseSeconds: o.leaseSeconds ?? cfg.mailLeaseSeconds, pollMs: o.pollMs ?? 5_000,
     });
   }
 

@@ -15,8 +15,9 @@ export function smtpFromUrl(url: string, from?: string): SmtpSettings {
 }
 
 /**
- * Socket timeouts stay well under the outbox lease, so a send still running
- * when its lease ends (and another worker may claim the row) cannot happen.
+ * A silent server fails a send after these; a server that answers slowly but
+ * keeps answering does not, and the claim's lease is renewed meanwhile
+ * (lease.ts), so such a send is never claimed by a second worker.
  */
 export const SMTP_TIMEOUTS_MS = { connection: 30_000, greeting: 30_000, socket: 60_000 } as const;
 

@@ -10,7 +10,8 @@ export interface Delivery { emlPath: string | null; response: string | null }
 
 export interface MailTransport {
   readonly kind: 'smtp' | 'eml';
-  send(e: OutboxEmail): Promise<Delivery>;
+  /** `signal` aborts a send in progress (the connection is closed before the message is complete). */
+  send(e: OutboxEmail, signal?: AbortSignal): Promise<Delivery>;
   close(): void;
 }
 
@@ -47,8 +48,9 @@ function smtpTransport(s: SmtpSettings): MailTransport {
   const t = nodemailer.createTransport({ ...smtpTransportOptions(s), pool: true, maxConnections: 1 });
   return {
     kind: 'smtp',
-    async send(e) {
-      const info = await t.sendMail(toMessage(e, s.from ?? null));
+    async send(e, signal) {
+      // nodemailer 10 honours `signal` (its types here predate it).
+      const info = await t.sendMail({ ...toMessage(e, s.from ?? null), ...(signal ? { signal } : {}) } as SendMailOptions);
       return { emlPath: null, response: String(info.response ?? '') };
     },
     close: () => t.close(),
@@ -59,8 +61,9 @@ function emlTransport(dir: string): MailTransport {
   const t = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   return {
     kind: 'eml',
-    async send(e) {
+    async send(e, signal) {
       const info = await t.sendMail(toMessage(e, null));
+      signal?.throwIfAborted();
       mkdirSync(dir, { recursive: true, mode: 0o750 });
       // Written whole then renamed: a reader never sees half a message, and a
       // second attempt of the same email overwrites the same file.

@@ -2,9 +2,12 @@
 // delivered once the server is back (also after a restart of the service);
 // never sent twice, even with two workers; quota; .eml files without SMTP.
 import { expect } from 'chai';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
 import { join } from 'node:path';
 import type { MailService } from '../../src/mail/index.js';
+import { testEnv } from '../support/env.js';
 import { mailDb, mailService, type MailDb } from '../support/mail.js';
 import { parseMail } from '../support/mime.js';
 import { freePort } from '../support/ports.js';
@@ -99,6 +102,72 @@ describe('mail: outbox delivery', function () {
     await m.db.query(`UPDATE mail_outbox SET status = 'sending', attempts = 1, next_attempt_at = now() + interval '10 minutes' WHERE id = $1`, [e!.id]);
     expect(await mail.drain()).to.equal(0);
     expect(smtp.received).to.have.length(0);
+  });
+
+  it('a send that outlasts its lease keeps its claim (renewed while sending): a second worker does not send it again', async () => {
+    let hold = true;
+    // The server has the message and takes 7 s to answer, far past the 2 s lease.
+    const smtp = track(await TestSmtp.start({ onMessage: async () => { if (hold) { hold = false; await sleep(7_000); } } }));
+    const m = track(await mailDb({ smtpUrl: smtp.url }));
+    const a = await mailService(m, {}, { start: false, leaseSeconds: 2 });
+    const b = await mailService(m, {}, { start: false, leaseSeconds: 2 });
+    const [e] = await a.enqueue('offline-confirmation', confirmation('slow server'), ['jane@example.com']);
+    await a.start();
+    await waitUntil(() => smtp.received.length === 1, 20_000, 'the message at the server');
+    await b.start(); // polls every 200 ms: it would take the row as soon as the lease lapsed
+    await waitUntil(async () => (await row(a, e!.id)).status === 'sent', 30_000, 'recorded sent');
+    expect(smtp.received).to.have.length(1);
+    expect((await row(a, e!.id)).attempts).to.equal(1);
+  });
+
+  it('a worker that loses its claim mid-send stops sending: the server keeps nothing of it, the new holder sends it once', async () => {
+    // A large message whose DATA the server stops reading: the send stalls mid-way, as on a slow link.
+    const smtp = track(await TestSmtp.start({ stallFirstDataMs: 8_000 }));
+    const m = track(await mailDb({ smtpUrl: smtp.url }));
+    const file = join(m.cfg.dataDir, 'big.bin');
+    writeFileSync(file, Buffer.alloc(12 * 1024 * 1024, 0x41));
+    const a = await mailService(m, {}, { start: false, leaseSeconds: 2 });
+    const [e] = await a.enqueue('offline-message', { profile, room: { name: 'General' }, customer: { name: 'Jane' }, message: 'large', attachments: [{ filename: 'big.bin', path: file }] }, ['ops@example.com']);
+    await a.start();
+    await waitUntil(() => smtp.dataStarted === 1, 20_000, 'the message under way');
+    // Another worker takes the row over (a new attempt), as it would after a lapsed lease.
+    await m.db.query(`UPDATE mail_outbox SET attempts = attempts + 1, status = 'queued', next_attempt_at = now() WHERE id = $1`, [e!.id]);
+    const b = await mailService(m, {}, { leaseSeconds: 2 });
+    await waitUntil(async () => (await row(b, e!.id)).status === 'sent', 30_000, 'sent by the new holder');
+    await waitUntil(() => smtp.firstDataClosed, 30_000, 'the stalled connection closed');
+    expect(smtp.received).to.have.length(1);
+    expect(smtp.received[0]!.mail.attachments.map((x) => [x.filename, x.content.length])).to.deep.equal([['big.bin', 12 * 1024 * 1024]]);
+    expect((await row(b, e!.id)).attempts).to.equal(3); // the stalled one, the takeover, the delivery
+  });
+
+  it('the server took the email while the database was away: recorded once it is back, not sent again', async () => {
+    const admin = new pg.Client({ connectionString: (await testEnv()).pgAdminUrl });
+    await admin.connect();
+    let dbName = '';
+    let cut = false;
+    const smtp = track(await TestSmtp.start({ onMessage: async () => {
+      if (cut) return;
+      cut = true; // before the server answers 250: the worker's next statement finds no database
+      await admin.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS false`);
+      await admin.query('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [dbName]);
+    } }));
+    const m = track(await mailDb({ smtpUrl: smtp.url }));
+    dbName = new URL(m.url).pathname.slice(1);
+    try {
+      const mail = await mailService(m, {}, { start: false, leaseSeconds: 2 });
+      const [e] = await mail.enqueue('offline-confirmation', confirmation('database away'), ['jane@example.com']);
+      await mail.start();
+      await waitUntil(() => cut && smtp.received.length === 1, 20_000, 'the message at the server');
+      await sleep(4_000); // the outage outlasts the 2 s lease
+      await admin.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`);
+      await waitUntil(async () => (await row(mail, e!.id)).status === 'sent', 30_000, 'recorded sent');
+      expect((await row(mail, e!.id)).attempts).to.equal(1);
+      expect(await mail.drain()).to.equal(0);
+      expect(smtp.received).to.have.length(1);
+    } finally {
+      await admin.query(`ALTER DATABASE ${dbName} ALLOW_CONNECTIONS true`);
+      await admin.end();
+    }
   });
 
   it('gives up on an email still refused after MAIL_GIVE_UP_HOURS', async () => {

@@ -41,6 +41,9 @@ describe('offline flows: notes, answers by email, alerts, transcripts', function
     expect(conv).to.include({ channel: 'note', status: 'queued' });
     const first = (await api('GET', `/api/v1/conversations/${earlier.body.id}`, { token: admin })).body.conversation;
     expect(conv.customerId).to.equal(first.customerId);
+    const lee = (await api('GET', `/api/v1/customers/${conv.customerId}`, { token: admin })).body;
+    expect(lee.customer.email).to.equal('lee@example.com');
+    expect(lee.conversations.items.map((c: { id: string }) => c.id).sort()).to.deep.equal([earlier.body.id, noteId].sort());
     const notes = await api('GET', '/api/v1/conversations?channel=note', { token: admin });
     expect(notes.status, JSON.stringify(notes.body)).to.equal(200);
     expect(notes.body.items.map((c: { id: string }) => c.id)).to.deep.equal([noteId]);
@@ -64,7 +67,28 @@ describe('offline flows: notes, answers by email, alerts, transcripts', function
     const noEmail = await api('POST', '/api/v1/rooms/general/notes', { body: { name: 'Max', message: 'hello' } });
     expect(noEmail.status).to.equal(400);
     expect(noEmail.body.field).to.equal('email');
+    // The form takes it as an address; the outbox could not write to it: refused before the note is stored.
+    const unwritable = await api('POST', '/api/v1/rooms/general/notes', { body: { name: 'Max', email: 'max,min@example.com', message: 'hello' } });
+    expect([unwritable.status, unwritable.body.field]).to.deep.equal([400, 'email']);
     expect((await stack.sb.db.query('SELECT count(*)::int AS n FROM conversations')).rows[0].n).to.equal(before);
+  });
+
+  it('one operator with an address the outbox refuses does not keep the note from the others', async () => {
+    const bad = (await stack.sb.db.query(`INSERT INTO agents (jid, name, nickname, email, role) VALUES ('broken@${stack.cfg.xmppDomain}', 'Bea Broken', 'Bea', 'bea@localhost', 'normal') RETURNING id`)).rows[0].id;
+    await stack.sb.db.query('INSERT INTO offline_recipients (agent_id) VALUES ($1)', [bad]);
+    try {
+      const r = await api('POST', '/api/v1/rooms/general/notes', { body: { name: 'Otto', email: 'otto@example.com', message: 'still delivered?' } });
+      expect(r.status, JSON.stringify(r.body)).to.equal(201);
+      // A sender never seen before becomes a new customer, the note their first conversation.
+      const conv = (await api('GET', `/api/v1/conversations/${r.body.id}`, { token: admin })).body.conversation;
+      const otto = (await api('GET', `/api/v1/customers/${conv.customerId}`, { token: admin })).body;
+      expect([otto.customer.name, otto.customer.email, otto.conversations.items.map((c: { id: string }) => c.id)]).to.deep.equal(['Otto', 'otto@example.com', [r.body.id]]);
+      const toStaff = (await outbox('offline-message')).filter((m) => m.conversationId === r.body.id);
+      expect(toStaff.map((m) => m.recipient).sort()).to.deep.equal(['inbox@example.com', 'olga@example.com']);
+      expect((await outbox('offline-confirmation')).filter((m) => m.conversationId === r.body.id).map((m) => m.recipient)).to.deep.equal(['otto@example.com']);
+    } finally {
+      await stack.sb.db.query('DELETE FROM offline_recipients WHERE agent_id = $1', [bad]);
+    }
   });
 
   it('the first agent to answer a note owns it; the answer is emailed to the customer', async () => {
@@ -114,6 +138,21 @@ describe('offline flows: notes, answers by email, alerts, transcripts', function
     expect((await api('POST', `/api/v1/conversations/${st.body.id}/alert`, { token: st.body.customerToken, body: {} })).status).to.equal(403);
     expect((await api('POST', `/api/v1/conversations/${st.body.id}/alert`, { body: {} })).status).to.equal(401);
     expect((await api('POST', `/api/v1/conversations/${st.body.id}/alert`, { token: 'wrong', body: {} })).status).to.equal(404);
+  });
+
+  it('a room that offers neither the Email button nor "leave an email message" refuses notes, storing nothing', async () => {
+    expect((await api('PATCH', '/api/v1/rooms/general', { token: admin, body: { buttons: { email: false }, interactions: { leaveEmail: false, addAlert: false } } })).status).to.equal(200);
+    const before = (await stack.sb.db.query('SELECT count(*)::int AS n FROM conversations')).rows[0].n;
+    try {
+      const r = await api('POST', '/api/v1/rooms/general/notes', { body: { name: 'Ned', email: 'ned@example.com', message: 'hello' } });
+      expect([r.status, r.body.field]).to.deep.equal([403, 'slug']);
+      expect((await stack.sb.db.query('SELECT count(*)::int AS n FROM conversations')).rows[0].n).to.equal(before);
+      // The Email button alone is enough.
+      expect((await api('PATCH', '/api/v1/rooms/general', { token: admin, body: { buttons: { email: true } } })).status).to.equal(200);
+      expect((await api('POST', '/api/v1/rooms/general/notes', { body: { name: 'Ned', email: 'ned@example.com', message: 'hello' } })).status).to.equal(201);
+    } finally {
+      expect((await api('PATCH', '/api/v1/rooms/general', { token: admin, body: { buttons: { email: false }, interactions: { leaveEmail: true, addAlert: false } } })).status).to.equal(200);
+    }
   });
 
   it('the transcript on request never contains a private note', async () => {

@@ -9,7 +9,7 @@ import { MailService } from '../../src/mail/index.js';
 const cfg = loadConfig();
 const log = createLogger(cfg.logLevel, 'mail-child');
 const db = createPool(cfg.databaseUrl, log, 3);
-const mail = new MailService({ db, cfg, log, leaseSeconds: Number(process.env.MAIL_CHILD_LEASE_SECONDS ?? 600), pollMs: 200 });
+const mail = new MailService({ db, cfg, log, leaseSeconds: process.env.MAIL_CHILD_LEASE_SECONDS ? Number(process.env.MAIL_CHILD_LEASE_SECONDS) : undefined, pollMs: 200 });
 await mail.start();
 const to = process.env.MAIL_CHILD_ENQUEUE;
 if (to) {

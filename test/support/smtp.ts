@@ -14,19 +14,29 @@ export interface TestSmtpOptions {
   refuse?: RegExp;
   /** Runs once the message is in (and in `received`), before the server answers; throwing makes it answer 451. */
   onMessage?: (r: Received) => Promise<void> | void;
+  /** Stops reading the first message's DATA for this long: a large message then stalls mid-way, as on a slow link. */
+  stallFirstDataMs?: number;
 }
 
 export class TestSmtp {
   readonly received: Received[] = [];
+  /** Messages whose DATA began (complete or not). */
+  dataStarted = 0;
+  /** Whether the connection that carried the first DATA has closed. */
+  firstDataClosed = false;
   private constructor(private readonly server: SMTPServer, readonly port: number) {}
 
   static async start(o: TestSmtpOptions = {}): Promise<TestSmtp> {
     let self: TestSmtp | null = null;
+    let firstSession: string | null = null;
     const server = new SMTPServer({
       disabledCommands: ['STARTTLS'], allowInsecureAuth: true, authOptional: !o.auth, logger: false,
       onAuth(auth, _s, cb) {
         if (o.auth && auth.username === o.auth.user && auth.password === o.auth.pass) return cb(null, { user: auth.username });
         cb(new Error('Invalid username or password'));
+      },
+      onClose(session) {
+        if (self && session.id === firstSession) self.firstDataClosed = true;
       },
       onRcptTo(addr, _s, cb) {
         if (o.refuse?.test(addr.address)) return cb(Object.assign(new Error(`${addr.address}: no such mailbox`), { responseCode: 550 }));
@@ -35,6 +45,12 @@ export class TestSmtp {
       onData(stream, session, cb) {
         const chunks: Buffer[] = [];
         stream.on('data', (d: Buffer) => chunks.push(d));
+        const first = self!.dataStarted++ === 0;
+        if (first) firstSession = session.id;
+        if (first && o.stallFirstDataMs) {
+          stream.pause();
+          setTimeout(() => stream.resume(), o.stallFirstDataMs);
+        }
         stream.on('end', () => {
           const raw = Buffer.concat(chunks).toString('utf8');
           const r: Received = {

@@ -138,9 +138,10 @@ describe('mail: settings', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
   /** Only these env vars and an empty config file. */
   const base = (env: Record<string, string>) => loadConfig({ SWITCHBOARD_CONFIG: join(dir, 'empty.json'), ...env });
-  it('defaults: no SMTP, quota 500, retries 10 s doubling to 15 min, give up after 5 days', () => {
+  it('defaults: no SMTP, quota 500, retries 10 s doubling to 15 min, give up after 5 days, claims lease 2 min', () => {
     const c = base({});
-    expect([c.smtpUrl, c.smtpFrom, c.mailQuota, c.mailRetryBaseSeconds, c.mailRetryMaxSeconds, c.mailGiveUpHours]).to.deep.equal(['', '', 500, 10, 900, 120]);
+    expect([c.smtpUrl, c.smtpFrom, c.mailQuota, c.mailRetryBaseSeconds, c.mailRetryMaxSeconds, c.mailGiveUpHours, c.mailLeaseSeconds]).to.deep.equal(['', '', 500, 10, 900, 120, 120]);
+    expect(base({ MAIL_LEASE_SECONDS: '30' }).mailLeaseSeconds).to.equal(30);
   });
   it('reads SMTP_URL, SMTP_FROM, MAIL_QUOTA', () => {
     const c = base({ SMTP_URL: 'smtps://u:p@mail.example.com:465', SMTP_FROM: 'me@example.com', MAIL_QUOTA: '20' });

@@ -24,8 +24,9 @@ export function sipPorts(d: { db: Db; agents: AgentDirectory; desk: DeskService;
       if (room) await notice(d.muc, room, text);
     },
     async claim(conversationId, agentId) {
-      const conv = await conversationById(d.db, conversationId);
-      if (conv?.status !== 'queued' || !(await d.routing.claim(conversationId, agentId))) return;
+      // The claim is guarded by the conversation's status: one that is not waiting is simply not claimed.
+      const conv = await d.routing.claim(conversationId, agentId);
+      if (!conv) return;
       // The agent answered on a phone and may never join the MUC room: the customer reads who it is.
       const room = await d.muc.room(conv.mucNode);
       const nick = d.agents.byId(agentId)?.nickname;

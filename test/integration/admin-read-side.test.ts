@@ -4,6 +4,9 @@
 // normal operator sees only their own conversations and the customers they
 // served.
 import { expect } from 'chai';
+import { randomUUID } from 'node:crypto';
+import { insertMessage, recentMessages } from '../../src/db/repos/messages.js';
+import { archiveEnds } from '../../src/db/repos/archive.js';
 import { served } from '../support/commands.js';
 import { adminApi, expectError, type AdminApi } from '../support/admin-api.js';
 import { apiClient, signIn } from '../support/api.js';
@@ -169,5 +172,22 @@ describe('admin API: read side (conversations, messages, customers)', function (
     expect(own.body.messages.filter((m: { private: boolean }) => m.private).map((m: { body: string }) => m.body)).to.deep.equal(['she ordered twice already']);
     expectError(await api.call('GET', `/api/v1/conversations/${cust.id}`, alice.token), 404, 'id');
     expect(ids(await api.call('GET', '/api/v1/conversations?status=active', paula))).to.deep.equal([cust.id]);
+  });
+
+  it('messages keep the order they were stored in when their sequence numbers gain a digit (999 → 1000)', async () => {
+    const id = conv.dan!.id;
+    const before = (await api.call('GET', `/api/v1/conversations/${id}`, api.admin)).body.messages.length as number;
+    await stack.sb.db.query("SELECT setval(pg_get_serial_sequence('messages', 'seq'), greatest(998, (SELECT max(seq) FROM messages)))");
+    const seqs: string[] = [];
+    for (const body of ['line 999', 'line 1000', 'line 1001']) {
+      seqs.push((await insertMessage(stack.sb.db, { id: randomUUID(), conversationId: id, senderKind: 'agent', senderNick: 'Bob', senderJid: null, agentId: bob.id, body, originId: null, private: false })).seq);
+    }
+    expect(seqs).to.deep.equal(['999', '1000', '1001']);
+    const view = await api.call('GET', `/api/v1/conversations/${id}`, api.admin);
+    expect(view.body.messages.slice(before).map((m: { body: string }) => m.body)).to.deep.equal(['line 999', 'line 1000', 'line 1001']);
+    // The replay an agent gets on joining takes the newest lines, oldest first.
+    expect((await recentMessages(stack.sb.db, id, { limit: 2, includePrivate: true })).map((m) => m.body)).to.deep.equal(['line 1000', 'line 1001']);
+    const ends = await archiveEnds(stack.sb.db, id, true);
+    expect([ends?.first.body, ends?.last.body]).to.deep.equal(['a price please', 'line 1001']);
   });
 });

@@ -1,6 +1,7 @@
 // Sign-in, sessions and API tokens, with a clock moved by hand: 5 h idle
 // expiry, the single-session rule, rate limits per account and per address.
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { ManualClock } from '../../src/core/clock.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { apiClient, bootstrapPassword, signIn, type Api } from '../support/api.js';
@@ -28,6 +29,12 @@ describe('admin API: sign-in, sessions, API tokens', function () {
     expect(byEmail.status).to.equal(200);
     expect(byEmail.body.agent.email).to.equal(normal.email);
     expect(byEmail.body.expiresAfterIdleSeconds).to.equal(5 * 3600);
+    // Stored as a scrypt hash only; the session token only as its SHA-256.
+    const row = (await stack.sb.db.query('SELECT password_hash FROM agents WHERE email = $1', [normal.email])).rows[0];
+    expect(row.password_hash).to.match(/^scrypt\$/).and.not.include(normal.password);
+    const stored = (await stack.sb.db.query('SELECT token_hash FROM api_sessions')).rows.map((r) => r.token_hash as string);
+    expect(stored).not.to.include(byEmail.body.token);
+    expect(stored).to.include(createHash('sha256').update(byEmail.body.token).digest('hex'));
     const wrong = await api('POST', '/api/v1/auth/login', { body: { login: normal.email, password: 'nope-nope' } });
     const unknown = await api('POST', '/api/v1/auth/login', { body: { login: 'ghost@example.com', password: 'nope-nope' } });
     expect(wrong.status).to.equal(401);

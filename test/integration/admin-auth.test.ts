@@ -123,7 +123,17 @@ describe('admin API: sign-in, sessions, API tokens', function () {
     expect((await api('DELETE', `/api/v1/api-tokens/${made.body.id}`, { token: admin })).status).to.equal(204);
     expect((await api('GET', '/api/v1/audit-log', { token: made.body.token })).status).to.equal(401);
     expect((await api('DELETE', `/api/v1/api-tokens/${made.body.id}`, { token: admin })).status).to.equal(404);
-    const log = await api('GET', '/api/v1/audit-log?resource=api-token', { token: admin });
+    // The list grows with revoked tokens: pages, and a filter on revoked.
+    clock.advance(MIN);
+    const other = await api('POST', '/api/v1/api-tokens', { token: admin, body: { name: 'Reporting' } });
+    const names = (r: { body: { items: Array<{ name: string }> } }) => r.body.items.map((t) => t.name);
+    expect(names(await api('GET', '/api/v1/api-tokens?revoked=false', { token: admin }))).to.deep.equal(['Reporting']);
+    expect(names(await api('GET', '/api/v1/api-tokens?revoked=true', { token: admin }))).to.deep.equal(['CRM sync']);
+    const page = await api('GET', '/api/v1/api-tokens?limit=1&offset=1', { token: admin });
+    expect([names(page), page.body.total]).to.deep.equal([['Reporting'], 2]);
+    expect(page.body.items[0]).to.include({ id: other.body.id, revokedAt: null, lastUsedAt: null });
+    expect((await api('GET', '/api/v1/api-tokens?revoked=maybe', { token: admin })).body.field).to.equal('revoked');
+    const log = await api('GET', `/api/v1/audit-log?resource=api-token&resourceId=${made.body.id}`, { token: admin });
     expect(log.body.items.map((e: { action: string }) => e.action)).to.deep.equal(['delete', 'create']);
     expect(log.body.items[1].actorLabel).to.equal(adminLogin);
   });

@@ -53,9 +53,13 @@ function examples(m: Made): Record<string, Record<string, unknown>> {
 /** Percent-encodes; a lone surrogate becomes the raw bytes of one, which the server must refuse cleanly. */
 const encodePart = (x: string) => { try { return encodeURIComponent(x); } catch { return '%ED%A0%80'; } };
 
+/** Date-times JSON Schema allows at the edges of what PostgreSQL holds. */
+const EDGE_DATES = ['0000-01-01T00:00:00Z', '0001-01-01T00:00:00+14:00', '9999-12-31T23:59:60Z', '9999-12-31T23:59:59-14:00', '2026-02-29T00:00:00Z', '2026-11-22T10:00:00.123456789Z'];
+
 const weird = fc.oneof(
   fc.string(), fc.string({ unit: 'grapheme', maxLength: 50 }), fc.constantFrom('', ' ', '\u0000', '../..', '%00', '%ZZ', "' OR 1=1 --", 'null', '-1', '1e309', 'x'.repeat(5000), '\ud800'),
   fc.uuid().map(String), fc.integer().map(String),
+  fc.constantFrom(...EDGE_DATES),
 );
 
 /** One mutation of a valid body: drop, retype, blow up or add a key; or something that is not an object at all. */
@@ -134,24 +138,29 @@ describe('admin API: fuzz (no input produces a 5xx) and the OpenAPI document', f
     const failures: string[] = [];
     let sent = 0;
     const byStatus = new Map<number, number>();
+    const doc = await (await fetch(`${stack.cfg.publicUrl}/openapi.json`)).json() as { paths: Record<string, Record<string, { parameters?: Array<{ in: string; name: string }> }>> };
+    const queryNames = new Map(routes.map((r) => [`${r.method} ${r.url}`,
+      (doc.paths[r.url.replace(/:(\w+)/g, '{$1}')]?.[r.method.toLowerCase()]?.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name)]));
     const request = fc.record({
       route: fc.constantFrom(...routes),
       params: fc.record({
         id: fc.oneof(weird, fc.constant('3f0b7c1e-0d5e-4a7b-9a43-5b0c2f4e9d11'), fc.constantFrom(...realIds), fc.constantFrom(...realIds)),
         slug: fc.oneof(weird, fc.constantFrom('general', 'fuzz-seed', 'fuzz-seed')),
       }),
-      query: fc.dictionary(fc.constantFrom('limit', 'offset', 'q', 'status', 'role', 'roomId', 'agentId', 'from', 'to', 'resource', 'since', 'tagId', 'departmentId', 'x'), weird, { maxKeys: 4 }),
       as: fc.constantFrom('none', 'admin', 'admin', 'normal', 'customer'),
       seed: fc.nat(),
     }).chain((req) => fc.record({
       req: fc.constant(req),
+      // Mostly the route's own query parameters (from the OpenAPI document), with values near and far from valid.
+      query: fc.dictionary(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...(queryNames.get(`${req.route.method} ${req.route.url}`)!.length ? queryNames.get(`${req.route.method} ${req.route.url}`)! : ['q'])) }, { weight: 1, arbitrary: fc.constantFrom('limit', 'q', 'x') }),
+        fc.oneof(weird, fc.constantFrom(...realIds), fc.constantFrom(...EDGE_DATES), fc.constantFrom('1', '0', '200', 'true', 'false', 'closed', 'note', 'customer', 'normal', 'room')), { maxKeys: 4 }),
       body: mutated(EXAMPLES[`${req.route.method} ${req.route.url}`] ?? {}),
       rawBody: fc.option(fc.string({ maxLength: 200 }), { freq: 8 }),
     }));
 
-    await fc.assert(fc.asyncProperty(request, async ({ req, body, rawBody }) => {
+    await fc.assert(fc.asyncProperty(request, async ({ req, query, body, rawBody }) => {
       const path = req.route.url.replace(/:(\w+)/g, (_, k: string) => encodePart(req.params[k as 'id' | 'slug']));
-      const qs = new URLSearchParams(req.query).toString();
+      const qs = new URLSearchParams(query).toString();
       const url = `${stack.cfg.publicUrl}${path}${qs ? `?${qs}` : ''}`;
       const hasBody = ['POST', 'PUT', 'PATCH'].includes(req.route.method);
       const token = { none: null, admin, normal, customer: customerToken }[req.as];

@@ -93,6 +93,7 @@ describe('admin API: operators', function () {
 
   it('changes an operator; the change is audited with before and after, secrets masked', async () => {
     const made = await api('POST', '/api/v1/agents', { token: admin, body: { name: 'Ed Edit', email: 'ed@example.com', password: 'ed-password-1' } });
+    expect(made.body.password, 'a password given is not echoed').to.equal(null);
     const id = made.body.agent.id;
     const r = await api('PATCH', `/api/v1/agents/${id}`, { token: admin, body: { maxChats: 7, role: 'administrator', password: 'ed-password-2' } });
     expect(r.status).to.equal(200);

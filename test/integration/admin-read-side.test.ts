@@ -190,4 +190,19 @@ describe('admin API: read side (conversations, messages, customers)', function (
     const ends = await archiveEnds(stack.sb.db, id, true);
     expect([ends?.first.body, ends?.last.body]).to.deep.equal(['a price please', 'line 1001']);
   });
+
+  it('billing usage counts the live operators and this calendar month\'s conversations', async () => {
+    const usage = async () => (await api.call('GET', '/api/v1/billing/usage', api.admin)).body;
+    const now = new Date();
+    const first = await usage();
+    expect(first.periodStart).to.equal(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1)).toISOString());
+    // Administrator, Alice, Bob and Paula; Carla twice, Dan, Eve and Nina.
+    expect([first.activeOperators, first.conversations]).to.deep.equal([4, 5]);
+    await stack.sb.db.query("UPDATE conversations SET created_at = created_at - interval '40 days' WHERE id = $1", [conv.eve!.id]);
+    const carl = await api.operator('Carl');
+    expect((await api.call('DELETE', `/api/v1/agents/${carl.id}`, api.admin)).status).to.equal(204);
+    const second = await usage();
+    expect([second.activeOperators, second.conversations]).to.deep.equal([4, 4]);
+    expectError(await api.call('GET', '/api/v1/billing/usage', alice.token), 403);
+  });
 });

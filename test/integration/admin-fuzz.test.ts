@@ -124,7 +124,11 @@ describe('admin API: fuzz (no input produces a 5xx) and the OpenAPI document', f
     await SwaggerParser.validate(structuredClone(doc) as never);
     for (const r of stack.sb.http.apiRoutes) {
       const path = r.url.replace(/:(\w+)/g, '{$1}');
-      expect(doc.paths[path]?.[r.method.toLowerCase()], `${r.method} ${path} in the OpenAPI document`).to.exist;
+      const op = doc.paths[path]?.[r.method.toLowerCase()] as { responses?: Record<string, unknown>; security?: unknown } | undefined;
+      expect(op, `${r.method} ${path} in the OpenAPI document`).to.exist;
+      // Every answer is shaped by a schema (what is not in it is never sent), and each route says whether it needs a token.
+      expect(Object.keys(op!.responses ?? {}).filter((c) => /^2\d\d$/.test(c)), `${r.method} ${path}: a 2xx response schema`).to.have.length.of.at.least(1);
+      expect(op!.security, `${r.method} ${path}: security`).to.deep.equal(r.access === 'public' ? undefined : [{ bearer: [] }]);
     }
     expect((await fetch(`${stack.cfg.publicUrl}/docs/`)).status).to.equal(200);
   });

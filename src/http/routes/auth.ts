@@ -5,6 +5,7 @@ import { AppError } from '../../core/errors.js';
 import { AUTH_DEFAULTS, type AuthSettings } from '../../app/sessions.js';
 import { verifyPassword } from '../../app/secrets.js';
 import { getSetting, putSetting } from '../../db/repos/settings.js';
+import { inTransaction } from '../../db/pool.js';
 import type { AgentChanges } from '../../app/agents.js';
 import type { Services } from '../app.js';
 import { actorOf, ADMIN, bearer, OPERATOR, PUBLIC } from '../access.js';
@@ -77,8 +78,12 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     },
   }, async (req, reply) => {
     const actor = actorOf(req);
-    const t = await s.sessions.createToken(req.body.name, actor.agent?.id ?? null);
-    await s.audit.record(s.db, actor, { action: 'create', resource: 'api-token', id: t.id, after: { name: t.name } });
+    // The token and its audit entry are stored together, or neither.
+    const t = await inTransaction(s.db, async (tx) => {
+      const made = await s.sessions.createToken(req.body.name, actor.agent?.id ?? null, tx);
+      await s.audit.record(tx, actor, { action: 'create', resource: 'api-token', id: made.id, after: { name: made.name } });
+      return made;
+    });
     return reply.code(201).send(t);
   });
 
@@ -86,9 +91,11 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
     config: ADMIN,
     schema: { tags: ['auth'], summary: 'Revoke an API token', params: UUID_PARAM, response: { 204: { type: 'null' }, ...ERRORS } },
   }, async (req, reply) => {
-    const r = await s.db.query('UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING name', [req.params.id, new Date(s.clock.now())]);
-    if (r.rowCount === 0) throw new AppError('not_found', 'id: no such active API token', 'id');
-    await s.audit.record(s.db, actorOf(req), { action: 'delete', resource: 'api-token', id: req.params.id, before: { name: r.rows[0].name } });
+    await inTransaction(s.db, async (tx) => {
+      const r = await tx.query('UPDATE api_tokens SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL RETURNING name', [req.params.id, new Date(s.clock.now())]);
+      if (r.rowCount === 0) throw new AppError('not_found', 'id: no such active API token', 'id');
+      await s.audit.record(tx, actorOf(req), { action: 'delete', resource: 'api-token', id: req.params.id, before: { name: r.rows[0].name } });
+    });
     return reply.code(204).send();
   });
 
@@ -99,9 +106,12 @@ export function authRoutes(app: FastifyInstance, s: Services): void {
   app.put<{ Body: AuthSettings }>('/api/v1/settings/auth', {
     config: ADMIN, schema: { tags: ['settings'], summary: 'Change the sign-in rules', body: { $ref: 'AuthSettings#' }, response: { 200: { $ref: 'AuthSettings#' }, ...ERRORS } },
   }, async (req) => {
-    const before = await getSetting(s.db, 'auth', AUTH_DEFAULTS);
-    const after = await putSetting(s.db, 'auth', { ...before, ...req.body });
-    await s.audit.record(s.db, actorOf(req), { action: 'update', resource: 'settings', id: 'auth', before, after });
-    return after;
+    return inTransaction(s.db, async (tx) => {
+      await tx.query("SELECT pg_advisory_xact_lock(hashtext('settings:auth'))"); // concurrent changes: each audit entry's before is the true one
+      const before = await getSetting(tx, 'auth', AUTH_DEFAULTS);
+      const after = await putSetting(tx, 'auth', { ...before, ...req.body });
+      await s.audit.record(tx, actorOf(req), { action: 'update', resource: 'settings', id: 'auth', before, after });
+      return after;
+    });
   });
 }

@@ -59,6 +59,8 @@ export class Sessions {
     const { singleSession } = await getSetting(this.db, 'auth', AUTH_DEFAULTS);
     await inTransaction(this.db, async (tx) => {
       if (singleSession) await tx.query('DELETE FROM api_sessions WHERE agent_id = $1', [row.id]);
+      // Sessions that ended by inactivity are not kept (with the single-session rule off they would pile up).
+      else await tx.query('DELETE FROM api_sessions WHERE agent_id = $1 AND last_seen_at <= $2::timestamptz - make_interval(secs => $3)', [row.id, at, SESSION_IDLE_MS / 1000]);
       await tx.query('INSERT INTO api_sessions (token_hash, agent_id, created_at, last_seen_at, user_agent) VALUES ($1, $2, $3, $3, $4)',
         [sha256(token), row.id, at, input.userAgent?.slice(0, 300) ?? null]);
     });

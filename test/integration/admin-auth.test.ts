@@ -78,6 +78,21 @@ describe('admin API: sign-in, sessions, API tokens', function () {
     expect((await api('PUT', '/api/v1/settings/auth', { token: admin, body: { singleSession: true } })).status).to.equal(200);
   });
 
+  it('sessions ended by inactivity are not kept', async () => {
+    const sessions = async () => (await stack.sb.db.query('SELECT count(*)::int AS n FROM api_sessions s JOIN agents a ON a.id = s.agent_id WHERE a.email = $1', [normal.email])).rows[0].n as number;
+    expect((await api('PUT', '/api/v1/settings/auth', { token: admin, body: { singleSession: false } })).status).to.equal(200);
+    const old = await signIn(api, normal.email, normal.password);
+    const before = await sessions();
+    clock.advance(5 * HOUR + MIN);
+    admin = await signIn(api, adminLogin, adminPw);
+    const fresh = await signIn(api, normal.email, normal.password);
+    expect(await sessions()).to.equal(1);
+    expect(before).to.be.at.least(2);
+    expect((await api('GET', '/api/v1/me', { token: old })).status).to.equal(401);
+    expect((await api('GET', '/api/v1/me', { token: fresh })).status).to.equal(200);
+    expect((await api('PUT', '/api/v1/settings/auth', { token: admin, body: { singleSession: true } })).status).to.equal(200);
+  });
+
   it('signing out ends the session', async () => {
     const t = await signIn(api, normal.email, normal.password);
     expect((await api('DELETE', '/api/v1/auth/session', { token: t })).status).to.equal(204);

@@ -172,6 +172,17 @@ describe('admin API: read side (conversations, messages, customers)', function (
     expect(own.body.messages.filter((m: { private: boolean }) => m.private).map((m: { body: string }) => m.body)).to.deep.equal(['she ordered twice already']);
     expectError(await api.call('GET', `/api/v1/conversations/${cust.id}`, alice.token), 404, 'id');
     expect(ids(await api.call('GET', '/api/v1/conversations?status=active', paula))).to.deep.equal([cust.id]);
+
+    // The same messages in pages, for long conversations; private=false leaves the notes out.
+    const paged = await api.call('GET', `/api/v1/conversations/${cust.id}/messages?limit=2&offset=1`, paula);
+    expect(paged.status).to.equal(200);
+    expect([paged.body.items.map((m: { body: string }) => m.body), paged.body.total]).to.deep.equal([['Let me look into it.', 'she ordered twice already'], 4]);
+    expect(paged.body.items[1].private).to.equal(true);
+    const publicOnly = await api.call('GET', `/api/v1/conversations/${cust.id}/messages?private=false`, api.admin);
+    expect([publicOnly.body.items.map((m: { body: string }) => m.body), publicOnly.body.total]).to.deep.equal([['my parcel is late', 'Let me look into it.', 'thank you'], 3]);
+    expectError(await api.call('GET', `/api/v1/conversations/${cust.id}/messages`, alice.token), 404, 'id');
+    expectError(await api.call('GET', `/api/v1/conversations/${NO_SUCH}/messages`, api.admin), 404, 'id');
+    expectError(await api.call('GET', `/api/v1/conversations/${cust.id}/messages?limit=0`, api.admin), 400, 'limit');
   });
 
   it('messages keep the order they were stored in when their sequence numbers gain a digit (999 → 1000)', async () => {
@@ -185,6 +196,8 @@ describe('admin API: read side (conversations, messages, customers)', function (
     expect(seqs).to.deep.equal(['999', '1000', '1001']);
     const view = await api.call('GET', `/api/v1/conversations/${id}`, api.admin);
     expect(view.body.messages.slice(before).map((m: { body: string }) => m.body)).to.deep.equal(['line 999', 'line 1000', 'line 1001']);
+    const page = await api.call('GET', `/api/v1/conversations/${id}/messages?offset=${before}`, api.admin);
+    expect(page.body.items.map((m: { body: string }) => m.body)).to.deep.equal(['line 999', 'line 1000', 'line 1001']);
     // The replay an agent gets on joining takes the newest lines, oldest first.
     expect((await recentMessages(stack.sb.db, id, { limit: 2, includePrivate: true })).map((m) => m.body)).to.deep.equal(['line 1000', 'line 1001']);
     const ends = await archiveEnds(stack.sb.db, id, true);

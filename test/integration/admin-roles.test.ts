@@ -39,6 +39,7 @@ export const EXPECTED: Record<string, Level> = {
   'GET /api/v1/voice': 'public',
   'GET /api/v1/conversations': 'operator',
   'GET /api/v1/conversations/:id': 'operator',
+  'GET /api/v1/conversations/:id/messages': 'operator',
   'GET /api/v1/customers': 'operator',
   'GET /api/v1/customers/:id': 'operator',
   'GET /api/v1/audit-log': 'admin',

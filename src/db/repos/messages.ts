@@ -33,3 +33,12 @@ export async function recentMessages(db: Queryable, conversationId: string, opts
 export async function transcript(db: Queryable, conversationId: string): Promise<StoredMessage[]> {
   return (await db.query(`SELECT ${COLS} FROM messages WHERE conversation_id = $1 ORDER BY messages.seq`, [conversationId])).rows;
 }
+
+/** One page of a conversation's messages in stored order, with how many there are. */
+export async function messagePage(db: Queryable, conversationId: string, p: { limit: number; offset: number; includePrivate: boolean }): Promise<{ items: StoredMessage[]; total: number }> {
+  const [items, total] = await Promise.all([
+    db.query(`SELECT ${COLS} FROM messages WHERE conversation_id = $1 AND ($2 OR NOT private) ORDER BY messages.seq LIMIT $3 OFFSET $4`, [conversationId, p.includePrivate, p.limit, p.offset]),
+    db.query('SELECT count(*)::int AS n FROM messages WHERE conversation_id = $1 AND ($2 OR NOT private)', [conversationId, p.includePrivate]),
+  ]);
+  return { items: items.rows, total: total.rows[0].n };
+}

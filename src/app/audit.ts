@@ -1,5 +1,6 @@
 // Recording admin changes. Secrets never reach the log: any key that names a
-// password, secret or token is masked, at any depth.
+// password, secret or token is masked, at any depth (a boolean such as
+// passwordSet holds no secret and stays readable).
 import type { Clock } from '../core/clock.js';
 import type { Queryable } from '../db/pool.js';
 import { insertAudit } from '../db/repos/audit.js';
@@ -11,7 +12,7 @@ export function redact(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(redact);
   if (v instanceof Date) return v.toISOString();
   if (v && typeof v === 'object') {
-    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_KEY.test(k) && x !== null && x !== undefined ? '***' : redact(x)]));
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, SECRET_KEY.test(k) && x !== null && x !== undefined && typeof x !== 'boolean' ? '***' : redact(x)]));
   }
   return v;
 }

@@ -6,7 +6,7 @@
 import { AppError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import { SlidingWindow } from '../core/rate-limit.js';
-import { inTransaction, type Db } from '../db/pool.js';
+import { inTransaction, type Db, type Queryable } from '../db/pool.js';
 import { agentById, type Agent } from '../db/repos/agents.js';
 import { getSetting } from '../db/repos/settings.js';
 import { secret, sha256, verifyPassword } from './secrets.js';
@@ -59,6 +59,8 @@ export class Sessions {
     const { singleSession } = await getSetting(this.db, 'auth', AUTH_DEFAULTS);
     await inTransaction(this.db, async (tx) => {
       if (singleSession) await tx.query('DELETE FROM api_sessions WHERE agent_id = $1', [row.id]);
+      // Sessions that ended by inactivity are not kept (with the single-session rule off they would pile up).
+      else await tx.query('DELETE FROM api_sessions WHERE agent_id = $1 AND last_seen_at <= $2::timestamptz - make_interval(secs => $3)', [row.id, at, SESSION_IDLE_MS / 1000]);
       await tx.query('INSERT INTO api_sessions (token_hash, agent_id, created_at, last_seen_at, user_agent) VALUES ($1, $2, $3, $3, $4)',
         [sha256(token), row.id, at, input.userAgent?.slice(0, 300) ?? null]);
     });
@@ -85,10 +87,10 @@ export class Sessions {
     return { kind: 'agent', id: agent.id, label: agent.email ?? agent.jid, role: agent.role, agent };
   }
 
-  /** A new API token; the secret is returned once. */
-  async createToken(name: string, createdBy: string | null): Promise<{ id: string; name: string; token: string; createdAt: Date }> {
+  /** A new API token; the secret is returned once. `db`: a transaction that also records it in the audit log. */
+  async createToken(name: string, createdBy: string | null, db: Queryable = this.db): Promise<{ id: string; name: string; token: string; createdAt: Date }> {
     const token = API_TOKEN_PREFIX + secret(40);
-    const r = await this.db.query('INSERT INTO api_tokens (name, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id, name, created_at AS "createdAt"',
+    const r = await db.query('INSERT INTO api_tokens (name, token_hash, created_by, created_at) VALUES ($1, $2, $3, $4) RETURNING id, name, created_at AS "createdAt"',
       [name, sha256(token), createdBy, new Date(this.clock.now())]);
     return { ...r.rows[0], token };
   }

@@ -56,6 +56,9 @@ export async function buildHttp(s: Services): Promise<FastifyInstance> {
   const makeAjv = (coerceTypes: boolean | 'array') => {
     const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
     (addFormats as unknown as (a: Ajv) => void)(ajv);
+    // PostgreSQL has no year 0: such a date-time is refused here, naming the field, not by the database.
+    const dateTime = ajv.formats['date-time'] as { validate: (x: string) => boolean };
+    ajv.addFormat('date-time', { type: 'string', validate: (x: string) => dateTime.validate(x) && !x.startsWith('0000') });
     for (const s of shared) ajv.addSchema(s);
     return ajv;
   };

@@ -50,6 +50,25 @@ describe('admin API: operators', function () {
     expect(JSON.stringify(list.body)).not.to.include(sipInfo.password);
   });
 
+  it('lists operators with pages and filters by text, role and department; departments can be given on create', async () => {
+    const dep = (await api('POST', '/api/v1/departments', { token: admin, body: { name: 'Night shift' } })).body.id as string;
+    const made = await api('POST', '/api/v1/agents', { token: admin, body: { name: 'Nils Night', email: 'nils@example.com', departmentIds: [dep] } });
+    expect(made.status).to.equal(201);
+    expect(made.body.agent.departmentIds).to.deep.equal([dep]);
+    const names = (r: { body: { items: Array<{ name: string }> } }) => r.body.items.map((a) => a.name);
+    expect(names(await api('GET', `/api/v1/agents?departmentId=${dep}`, { token: admin }))).to.deep.equal(['Nils Night']);
+    expect(names(await api('GET', '/api/v1/agents?role=administrator', { token: admin }))).to.deep.equal(['Administrator']);
+    expect(names(await api('GET', '/api/v1/agents?role=normal&q=example.com', { token: admin }))).to.deep.equal(['Dora Doctor', 'Nils Night']);
+    const all = await api('GET', '/api/v1/agents', { token: admin });
+    expect(all.body.total).to.equal(3);
+    const page = await api('GET', '/api/v1/agents?limit=1&offset=1', { token: admin });
+    expect(names(page)).to.deep.equal([all.body.items[1].name]);
+    expect(page.body.total).to.equal(3);
+    expect((await api('GET', '/api/v1/agents?role=root', { token: admin })).body.field).to.equal('role');
+    expect((await api('GET', '/api/v1/agents?departmentId=night', { token: admin })).body.field).to.equal('departmentId');
+    expect((await api('GET', '/api/v1/agents?limit=500', { token: admin })).body.field).to.equal('limit');
+  });
+
   it('rejects bad operator input with 400 naming the field, and conflicts with 409; nothing is stored', async () => {
     const before = (await stack.sb.db.query('SELECT count(*)::int AS n FROM agents')).rows[0].n;
     const cases: Array<[unknown, number, string]> = [
@@ -74,6 +93,7 @@ describe('admin API: operators', function () {
 
   it('changes an operator; the change is audited with before and after, secrets masked', async () => {
     const made = await api('POST', '/api/v1/agents', { token: admin, body: { name: 'Ed Edit', email: 'ed@example.com', password: 'ed-password-1' } });
+    expect(made.body.password, 'a password given is not echoed').to.equal(null);
     const id = made.body.agent.id;
     const r = await api('PATCH', `/api/v1/agents/${id}`, { token: admin, body: { maxChats: 7, role: 'administrator', password: 'ed-password-2' } });
     expect(r.status).to.equal(200);

@@ -1,6 +1,7 @@
 // Sign-in, sessions and API tokens, with a clock moved by hand: 5 h idle
 // expiry, the single-session rule, rate limits per account and per address.
 import { expect } from 'chai';
+import { createHash } from 'node:crypto';
 import { ManualClock } from '../../src/core/clock.js';
 import { startStack, type Stack } from '../support/stack.js';
 import { apiClient, bootstrapPassword, signIn, type Api } from '../support/api.js';
@@ -28,6 +29,12 @@ describe('admin API: sign-in, sessions, API tokens', function () {
     expect(byEmail.status).to.equal(200);
     expect(byEmail.body.agent.email).to.equal(normal.email);
     expect(byEmail.body.expiresAfterIdleSeconds).to.equal(5 * 3600);
+    // Stored as a scrypt hash only; the session token only as its SHA-256.
+    const row = (await stack.sb.db.query('SELECT password_hash FROM agents WHERE email = $1', [normal.email])).rows[0];
+    expect(row.password_hash).to.match(/^scrypt\$/).and.not.include(normal.password);
+    const stored = (await stack.sb.db.query('SELECT token_hash FROM api_sessions')).rows.map((r) => r.token_hash as string);
+    expect(stored).not.to.include(byEmail.body.token);
+    expect(stored).to.include(createHash('sha256').update(byEmail.body.token).digest('hex'));
     const wrong = await api('POST', '/api/v1/auth/login', { body: { login: normal.email, password: 'nope-nope' } });
     const unknown = await api('POST', '/api/v1/auth/login', { body: { login: 'ghost@example.com', password: 'nope-nope' } });
     expect(wrong.status).to.equal(401);
@@ -68,6 +75,21 @@ describe('admin API: sign-in, sessions, API tokens', function () {
     const third = await signIn(api, normal.email, normal.password);
     expect((await api('GET', '/api/v1/me', { token: second })).status).to.equal(200);
     expect((await api('GET', '/api/v1/me', { token: third })).status).to.equal(200);
+    expect((await api('PUT', '/api/v1/settings/auth', { token: admin, body: { singleSession: true } })).status).to.equal(200);
+  });
+
+  it('sessions ended by inactivity are not kept', async () => {
+    const sessions = async () => (await stack.sb.db.query('SELECT count(*)::int AS n FROM api_sessions s JOIN agents a ON a.id = s.agent_id WHERE a.email = $1', [normal.email])).rows[0].n as number;
+    expect((await api('PUT', '/api/v1/settings/auth', { token: admin, body: { singleSession: false } })).status).to.equal(200);
+    const old = await signIn(api, normal.email, normal.password);
+    const before = await sessions();
+    clock.advance(5 * HOUR + MIN);
+    admin = await signIn(api, adminLogin, adminPw);
+    const fresh = await signIn(api, normal.email, normal.password);
+    expect(await sessions()).to.equal(1);
+    expect(before).to.be.at.least(2);
+    expect((await api('GET', '/api/v1/me', { token: old })).status).to.equal(401);
+    expect((await api('GET', '/api/v1/me', { token: fresh })).status).to.equal(200);
     expect((await api('PUT', '/api/v1/settings/auth', { token: admin, body: { singleSession: true } })).status).to.equal(200);
   });
 
@@ -116,7 +138,17 @@ describe('admin API: sign-in, sessions, API tokens', function () {
     expect((await api('DELETE', `/api/v1/api-tokens/${made.body.id}`, { token: admin })).status).to.equal(204);
     expect((await api('GET', '/api/v1/audit-log', { token: made.body.token })).status).to.equal(401);
     expect((await api('DELETE', `/api/v1/api-tokens/${made.body.id}`, { token: admin })).status).to.equal(404);
-    const log = await api('GET', '/api/v1/audit-log?resource=api-token', { token: admin });
+    // The list grows with revoked tokens: pages, and a filter on revoked.
+    clock.advance(MIN);
+    const other = await api('POST', '/api/v1/api-tokens', { token: admin, body: { name: 'Reporting' } });
+    const names = (r: { body: { items: Array<{ name: string }> } }) => r.body.items.map((t) => t.name);
+    expect(names(await api('GET', '/api/v1/api-tokens?revoked=false', { token: admin }))).to.deep.equal(['Reporting']);
+    expect(names(await api('GET', '/api/v1/api-tokens?revoked=true', { token: admin }))).to.deep.equal(['CRM sync']);
+    const page = await api('GET', '/api/v1/api-tokens?limit=1&offset=1', { token: admin });
+    expect([names(page), page.body.total]).to.deep.equal([['Reporting'], 2]);
+    expect(page.body.items[0]).to.include({ id: other.body.id, revokedAt: null, lastUsedAt: null });
+    expect((await api('GET', '/api/v1/api-tokens?revoked=maybe', { token: admin })).body.field).to.equal('revoked');
+    const log = await api('GET', `/api/v1/audit-log?resource=api-token&resourceId=${made.body.id}`, { token: admin });
     expect(log.body.items.map((e: { action: string }) => e.action)).to.deep.equal(['delete', 'create']);
     expect(log.body.items[1].actorLabel).to.equal(adminLogin);
   });

@@ -119,12 +119,18 @@ describe('admin API: tags', function () {
     expect(names(await api.call('GET', `/api/v1/conversations/${mine}/tags`, alice.token))).to.deep.equal([]);
   });
 
-  it('customer tags: any operator sets them; unknown customer → 404; wrong kind → 400', async () => {
+  it('customer tags: administrators and the operators who served the customer set them; others get 404; wrong kind → 400', async () => {
     const jane = await customer();
+    await stack.sb.db.query('UPDATE conversations SET customer_id = $2 WHERE id = $1', [await conversation(bob.id), jane]);
     const reseller = (await api.call('GET', '/api/v1/tags?kind=customer&q=reseller', api.admin)).body.items[0];
     const convTag = (await api.call('GET', '/api/v1/tags?kind=conversation&q=sales', api.admin)).body.items[0];
     expect(names(await api.call('PUT', `/api/v1/customers/${jane}/tags`, bob.token, { tagIds: [reseller.id] }))).to.deep.equal(['Reseller']);
-    expect(names(await api.call('GET', `/api/v1/customers/${jane}/tags`, alice.token))).to.deep.equal(['Reseller']);
+    expect(names(await api.call('GET', `/api/v1/customers/${jane}/tags`, bob.token))).to.deep.equal(['Reseller']);
+    expect(names(await api.call('GET', `/api/v1/customers/${jane}/tags`, api.admin))).to.deep.equal(['Reseller']);
+    // Alice never served Jane: as in GET /api/v1/customers/:id, the customer is not there for her.
+    expectError(await api.call('GET', `/api/v1/customers/${jane}/tags`, alice.token), 404, 'id');
+    expectError(await api.call('PUT', `/api/v1/customers/${jane}/tags`, alice.token, { tagIds: [] }), 404, 'id');
+    expectError(await api.call('GET', `/api/v1/customers/${jane}`, alice.token), 404, 'id');
     expect(names(await api.call('PUT', `/api/v1/customers/${jane}/tags`, api.admin, { tagIds: [] }))).to.deep.equal([]);
     const wrong = await api.call('PUT', `/api/v1/customers/${jane}/tags`, bob.token, { tagIds: [convTag.id] });
     expectError(wrong, 400, 'tagIds');

@@ -2,6 +2,7 @@
 // whole (400 naming the setting, nothing stored), 404s and 409s, the audit
 // log, private rooms and their links, the embed code, and the customer's view.
 import { expect } from 'chai';
+import { defaultRoomSettings } from '../../src/core/room-settings.js';
 import { roomSecret } from '../../src/db/repos/rooms.js';
 import { startStack, type Stack } from '../support/stack.js';
 
@@ -108,6 +109,63 @@ describe('rooms API', function () {
     expect(s.actions.customer.videoRecording).to.equal(false);
     expect((await stored('sales')).settings).to.deep.equal(s);
     expect((await stack.sb.routing.room(room.id)).settings.name).to.equal('Sales team');
+  });
+
+  it('every setting of seeds 000 and 002 can be changed through the API and reads back as set', async () => {
+    const flip = (b: Record<string, boolean>) => Object.fromEntries(Object.entries(b).map(([k, v]) => [k, !v]));
+    const defaults = defaultRoomSettings();
+    const field = (f: Json) => ({ hidden: false, mandatory: false, placeholder: '', ...f });
+    const changed = {
+      name: 'Clinic', agentLabel: 'Doctor', welcomeMessage: 'Welcome to the clinic.',
+      strategy: 'least-busy', offerTimeoutSeconds: 45, reofferAfterSeconds: 20, ringLimit: 4, tierDelaySeconds: 5,
+      stickyAgent: true, askAllAllowed: false, includeMobileAgents: false,
+      maxConcurrentSessions: 12, unattendedTimeoutSeconds: 900, wrapUpSeconds: 30, disconnectGraceSeconds: 120,
+      form: {
+        theme: { primary: '#0f766e', primaryText: '#fefefe', background: '#f0fdfa', text: '#042f2e' },
+        logoUrl: 'https://clinic.example/logo.png', header: 'Ask a doctor', subHeader: 'We answer within minutes',
+        fields: [
+          field({ id: 'intro', type: 'label', label: 'Tell us a little first', order: 0 }),
+          field({ id: 'name', type: 'text', label: 'Full name', order: 1, mandatory: true, placeholder: 'Jane Doe' }),
+          field({ id: 'email', type: 'email', label: 'Email', order: 2, mandatory: true }),
+          field({ id: 'age', type: 'number', label: 'Age', order: 3 }),
+          field({ id: 'topic', type: 'select', label: 'Topic', order: 4, mandatory: true, options: ['Billing', 'Medical'] }),
+          field({ id: 'visit', type: 'radio', label: 'Visit', order: 5, options: ['First', 'Follow-up'] }),
+          field({ id: 'symptoms', type: 'checkboxes', label: 'Symptoms', order: 6, options: ['Fever', 'Cough'] }),
+          field({ id: 'message', type: 'textarea', label: 'Anything else?', order: 7 }),
+          field({ id: 'scan', type: 'attachment', label: 'A scan', order: 8, accept: ['.pdf', 'image/*'], maxSizeBytes: 5_000_000 }),
+          field({ id: 'consent', type: 'agreement', label: 'I agree to the terms', order: 9, mandatory: true }),
+          field({ id: 'ref', type: 'text', label: 'Referrer', order: 10, hidden: true }),
+        ],
+      },
+      buttons: { chat: false, email: true, voice: true, video: true },
+      interactions: { leaveEmail: false, addAlert: true },
+      offline: { forwardAddress: 'desk@clinic.example' },
+      hours: {
+        enabled: true, timeZone: 'Europe/Berlin',
+        weekly: { mon: [{ from: '08:00', to: '12:00' }, { from: '13:00', to: '18:00' }], tue: [], wed: [{ from: '00:00', to: '24:00' }], thu: [], fri: [{ from: '08:00', to: '16:00' }], sat: [{ from: '10:00', to: '12:00' }], sun: [{ from: '11:00', to: '13:00' }] },
+        exceptions: [{ date: '2026-12-25', closed: true, intervals: [] }, { date: '2026-12-24', closed: false, intervals: [{ from: '09:00', to: '12:00' }] }],
+      },
+      publicProfile: { companyName: 'Clinic Ltd', contactEmail: 'hello@clinic.example' },
+      actions: { customer: flip({ ...defaults.actions.customer }), agent: flip({ ...defaults.actions.agent }) },
+      hideTypingPreview: true,
+      widget: { position: 'bottom-left', width: 400, height: 600, mobileMoreOptionsHeight: 60 },
+    };
+    // Every leaf differs from its default, so nothing passes by staying as it was.
+    const leaves = (v: unknown, at = ''): Array<[string, unknown]> => (typeof v === 'object' && v !== null && !Array.isArray(v)
+      ? Object.entries(v).flatMap(([k, x]) => leaves(x, at ? `${at}.${k}` : k)) : [[at, v]]);
+    const before = new Map(leaves(defaults).map(([k, v]) => [k, JSON.stringify(v)]));
+    const after = leaves(changed);
+    expect(after.map(([k]) => k).sort()).to.deep.equal([...before.keys()].sort());
+    expect(after.filter(([k, v]) => before.get(k) === JSON.stringify(v)).map(([k]) => k)).to.deep.equal([]);
+
+    const made = await create({ slug: 'clinic' });
+    expect(made.status).to.equal(201);
+    const r = await patch('clinic', changed);
+    expect(r.status, r.text).to.equal(200);
+    expect(r.json.settings).to.deep.equal(changed);
+    expect((await api('/api/v1/rooms/clinic', { token: normal })).json.settings).to.deep.equal(changed);
+    expect((await stored('clinic')).settings).to.deep.equal(changed);
+    expect((await stack.sb.routing.room(made.json.id)).settings).to.deep.equal(changed);
   });
 
   describe('refuses bad settings with 400 naming the setting; nothing stored, nothing audited', () => {

@@ -82,7 +82,7 @@ export async function archivePage(db: Queryable, f: ArchiveFilter, p: ArchivePag
 
 /** The oldest and newest lines the requester may see (XEP-0313 archive metadata). */
 export async function archiveEnds(db: Queryable, conversationId: string, includePrivate: boolean): Promise<{ first: StoredMessage; last: StoredMessage } | null> {
-  const r = await db.query(`(SELECT ${COLS} FROM messages WHERE conversation_id = $1 AND ($2 OR NOT private) ORDER BY seq ASC LIMIT 1)
-    UNION ALL (SELECT ${COLS} FROM messages WHERE conversation_id = $1 AND ($2 OR NOT private) ORDER BY seq DESC LIMIT 1)`, [conversationId, includePrivate]);
+  const r = await db.query(`(SELECT ${COLS} FROM messages WHERE conversation_id = $1 AND ($2 OR NOT private) ORDER BY messages.seq ASC LIMIT 1)
+    UNION ALL (SELECT ${COLS} FROM messages WHERE conversation_id = $1 AND ($2 OR NOT private) ORDER BY messages.seq DESC LIMIT 1)`, [conversationId, includePrivate]);
   return r.rows.length ? { first: r.rows[0], last: r.rows[r.rows.length - 1] } : null;
 }

@@ -20,7 +20,7 @@ export async function listAudit(db: Queryable, f: AuditFilter): Promise<{ items:
   const args = [f.resource ?? null, f.resourceId ?? null, f.actorId ?? null, f.since ?? null, f.until ?? null];
   const [items, total] = await Promise.all([
     db.query(`SELECT id::text, at, actor_kind AS "actorKind", actor_id AS "actorId", actor_label AS "actorLabel", action, resource,
-      resource_id AS "resourceId", before, after FROM audit_log WHERE ${where} ORDER BY id DESC LIMIT $6 OFFSET $7`, [...args, f.limit, f.offset]),
+      resource_id AS "resourceId", before, after FROM audit_log WHERE ${where} ORDER BY audit_log.id DESC LIMIT $6 OFFSET $7`, [...args, f.limit, f.offset]),
     db.query(`SELECT count(*)::int AS n FROM audit_log WHERE ${where}`, args),
   ]);
   return { items: items.rows, total: total.rows[0].n };

@@ -5,11 +5,11 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import { conversationById, type ConversationStatus } from '../../db/repos/conversations.js';
 import { listConversations, type ConversationFilter } from '../../db/repos/conversation-list.js';
-import { transcript } from '../../db/repos/messages.js';
+import { messagePage, transcript } from '../../db/repos/messages.js';
 import { ratingOf } from '../../db/repos/ratings.js';
 import type { Services } from '../app.js';
 import { actorOf, isAdmin, OPERATOR } from '../access.js';
-import { ERRORS, listOf, listQuery, UUID_PARAM } from '../lists.js';
+import { ERRORS, listOf, listQuery, UUID_PARAM, type Page } from '../lists.js';
 
 const UUID = { type: 'string', format: 'uuid' } as const;
 const TIME = { type: 'string', format: 'date-time' } as const;
@@ -48,5 +48,20 @@ export function conversationRoutes(app: FastifyInstance, s: Services): void {
     if (!conv || (!isAdmin(me) && conv.agentId !== me.agent?.id)) throw new AppError('not_found', 'id: no such conversation', 'id');
     // The customer's rating is for administrators only (seed 001).
     return { conversation: conv, messages: await transcript(s.db, conv.id), ...(isAdmin(me) ? { rating: await ratingOf(s.db, conv.id) } : {}) };
+  });
+
+  app.get<{ Params: { id: string }; Querystring: Page & { private?: boolean } }>('/api/v1/conversations/:id/messages', {
+    config: OPERATOR,
+    schema: {
+      tags: ['conversations'], summary: "A long conversation's messages in pages, in stored order (private notes flagged; private=false leaves them out)",
+      params: UUID_PARAM, querystring: listQuery({ private: { type: 'boolean' } }),
+      response: { 200: listOf('Message'), ...ERRORS },
+    },
+  }, async (req) => {
+    const me = actorOf(req);
+    const conv = await conversationById(s.db, req.params.id);
+    if (!conv || (!isAdmin(me) && conv.agentId !== me.agent?.id)) throw new AppError('not_found', 'id: no such conversation', 'id');
+    const { limit, offset } = req.query;
+    return messagePage(s.db, conv.id, { limit, offset, includePrivate: req.query.private !== false });
   });
 }

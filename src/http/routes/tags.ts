@@ -6,6 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { conflict, invalid, notFound } from '../../core/errors.js';
 import { inTransaction, type Tx } from '../../db/pool.js';
 import { conversationById } from '../../db/repos/conversations.js';
+import { customerById } from '../../db/repos/customers.js';
 import { violation } from '../../db/repos/shared.js';
 import {
   customerExists, deleteTag, insertTag, listTags, notOfKind, setTagsOf, tagById, tagsOf, updateTag, type Tag, type TagKind,
@@ -30,7 +31,8 @@ const OWNERS: Record<TagKind, { path: string; exists(tx: Tx, id: string, a: Acto
       return !!conv && (isAdmin(a) || conv.agentId === a.agent?.id);
     },
   },
-  customer: { path: 'customers', exists: (tx, id) => customerExists(tx, id) },
+  // As in GET /api/v1/customers/:id: a normal operator reaches the customers they served.
+  customer: { path: 'customers', exists: async (tx, id, a) => (isAdmin(a) ? customerExists(tx, id) : !!a.agent && !!(await customerById(tx, id, a.agent.id))) },
 };
 
 export function tagRoutes(app: FastifyInstance, s: Services): void {
@@ -92,7 +94,7 @@ export function tagRoutes(app: FastifyInstance, s: Services): void {
 
 function attachRoutes(app: FastifyInstance, s: Services, kind: TagKind): void {
   const owner = OWNERS[kind];
-  const summary = kind === 'conversation' ? 'a conversation (a normal operator: only their own)' : 'a customer';
+  const summary = kind === 'conversation' ? 'a conversation (a normal operator: only their own)' : 'a customer (a normal operator: one they served)';
   const missing = () => notFound('id', `no such ${kind}`);
 
   app.get<{ Params: { id: string } }>(`/api/v1/${owner.path}/:id/tags`, {

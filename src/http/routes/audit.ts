@@ -24,7 +24,7 @@ export function auditRoutes(app: FastifyInstance, s: Services): void {
   app.get('/api/v1/billing/usage', {
     config: ADMIN,
     schema: {
-      tags: ['billing'], summary: 'Usage this calendar month: active operators, conversations, emails',
+      tags: ['billing'], summary: 'Usage: active operators; conversations this calendar month; emails against the MAIL_QUOTA entitlement (all emails so far)',
       response: { 200: { type: 'object', properties: {
         periodStart: { type: 'string', format: 'date-time' }, activeOperators: { type: 'integer' },
         conversations: { type: 'integer' }, emails: { type: 'object', additionalProperties: true },

@@ -6,6 +6,7 @@
 // answered, ACKed and hung up at once. Prints setups/s, failures and sipp's
 // response times.
 //   node dist/bench/sip-acd.js [--calls 1000] [--rate 100] [--agents 20] [--limit 200] [--children 2]
+// BENCH_SIPP_TRACE=1 keeps sipp's message log of the customers' side (with KEEP_TEST_DIRS=1, in the run's temp dir).
 // BENCH_QUERIES=1 also prints the database statements run while the calls
 // were placed, per call and by statement (this process's pg clients).
 import { execFile, type ChildProcess } from 'node:child_process';
@@ -124,7 +125,7 @@ async function main(): Promise<void> {
     const queries = countQueries();
     const started = Date.now();
     const uac = await run([`127.0.0.1:${stack.cfg.sipPort}`, '-sf', join(dir, 'uac.xml'), '-inf', join(dir, 'calls.csv'), '-i', '127.0.0.1', '-p', String(await freeSipPort()),
-      '-r', String(RATE), '-l', String(LIMIT), '-m', String(CALLS), '-trace_rtt', '-rtt_freq', '1', '-trace_err', '-nostdin', '-timeout', '600s', '-mi', '127.0.0.1', '-mp', String(await freeSipPort())], dir);
+      '-r', String(RATE), '-l', String(LIMIT), '-m', String(CALLS), '-trace_rtt', '-rtt_freq', '1', '-trace_err', ...(process.env.BENCH_SIPP_TRACE ? ['-trace_msg'] : []), '-nostdin', '-timeout', '600s', '-mi', '127.0.0.1', '-mp', String(await freeSipPort())], dir);
     const seconds = (Date.now() - started) / 1000;
     // The last calls' "ended" events may still be on their way.
     if (process.env.BENCH_QUERIES) await sleep(2000);

@@ -106,8 +106,10 @@ export class Routing {
   private async dispatch(): Promise<void> {
     const started = performance.now();
     const now = Date.now();
-    const [waiting, loads] = await Promise.all([waitingConversations(this.db), agentLoads(this.db)]);
+    // Most dispatches (after every claim and close) find nobody waiting: the loads are read only when someone is.
+    const waiting = await waitingConversations(this.db);
     if (waiting.length === 0) { this.hooks.dispatched?.([], []); return; }
+    const loads = await agentLoads(this.db);
     const views: WaitingConversation[] = [];
     // This dispatch's view of the rooms, whatever forgetRoom() does meanwhile: each room once, not once per chat.
     const rooms = new Map<string, Room>();

@@ -77,6 +77,7 @@ export class ChatClients implements BenchClients<ToClients, FromClients> {
   }
 
   private async loginAgents(list: AgentLogin[], online: (n: number) => void): Promise<void> {
+    let n = 0;
     await pool(list, 8, async (l, i) => {
       if (this.aborted) return;
       const client = quiet(await TestClient.agent({ port: this.opts.c2sPort, jid: l.jid, password: l.password }));
@@ -86,7 +87,7 @@ export class ChatClients implements BenchClients<ToClients, FromClients> {
       client.xmpp.on('disconnect', () => { if (!this.aborted) this.note('agent connection lost'); });
       this.agents.push(a);
       await client.send(xml('presence'));
-      if (this.agents.length % 50 === 0) online(this.agents.length);
+      if (++n % 50 === 0 && n < list.length) online(n);
     });
   }
 

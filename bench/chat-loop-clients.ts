@@ -28,6 +28,8 @@ export interface ChatResults {
   convs: ConvResult[]; agents: number; active: number; total: number;
   sendAt: Float64Array; recvAt: Float64Array; sendMs: number; received: number; duplicates: number; outOfOrder: number; sendErrors: number;
   lastRecvAt: number; waitedS: number;
+  /** This process's performance.timeOrigin, to put its times on the bench's clock. */
+  timeOrigin: number;
   lossy: Array<{ room: string; customer: string; agent: string }>;
   problems: Array<[string, number]>; loopJoins: string; loopMessages: string;
 }
@@ -230,7 +232,7 @@ export class ChatClients implements BenchClients<ToClients, FromClients> {
     return {
       convs: this.convs.map(({ joinSentAt, selfAt, firstInviteAt, servedAt, assisted, refusals, agent }) => ({ joinSentAt, selfAt, firstInviteAt, servedAt, assisted, refusals, agent })),
       agents: this.agents.length, active: active.length, total, sendAt, recvAt, sendMs, received: this.received, duplicates: this.duplicates,
-      outOfOrder: this.outOfOrder, sendErrors, lastRecvAt: this.lastRecvAt, waitedS: (performance.now() - sendEnd) / 1000, lossy,
+      outOfOrder: this.outOfOrder, sendErrors, lastRecvAt: this.lastRecvAt, waitedS: (performance.now() - sendEnd) / 1000, lossy, timeOrigin: performance.timeOrigin,
       problems: [...this.problems], loopJoins: this.loopJoins, loopMessages,
     };
   }

@@ -10,6 +10,7 @@
 // (--fork 0: in this one, as before), so this process is the server alone and its event
 // loop delay is the server's; the clients time everything in their own clock.
 import { writeFileSync } from 'node:fs';
+import type { Element } from '@xmpp/xml';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startStack, untilAvailable, type Stack } from '../test/support/stack.js';
@@ -31,6 +32,19 @@ const AGENTS = Math.ceil(N / MAX_CHATS);
 let aborted = false;
 let stack: Stack | undefined;
 let clients: ClientsLink<ToClients, FromClients> | undefined;
+
+/**
+ * When the MUC service got each measured message and when it sent it on (this process's
+ * clock), to split a message's latency into before, in and after our component.
+ */
+function tapComponent(s: Stack): { inAt: Map<number, number>; outAt: Map<number, number> } {
+  const inAt = new Map<number, number>(), outAt = new Map<number, number>();
+  const idx = (el: Element) => { const b = el.is('message') ? el.getChildText('body') : null; return b?.startsWith('b:') ? Number(b.slice(2)) : -1; };
+  s.sb.muc.component.on('stanza', (el: Element) => { const i = idx(el); if (i >= 0) inAt.set(i, performance.now()); });
+  const send = s.sb.muc.send.bind(s.sb.muc);
+  s.sb.muc.send = (...els: Element[]) => { for (const el of els) { const i = idx(el); if (i >= 0 && !outAt.has(i)) outAt.set(i, performance.now()); } send(...els); };
+  return { inAt, outAt };
+}
 
 async function run(): Promise<string[]> {
   const loop = new LoopDelay();
@@ -75,15 +89,16 @@ async function run(): Promise<string[]> {
   await sleep(1000); // expiry notices drain
 
   // ---- phase 2: customer → agent messages at a steady total rate ----
+  const tap = tapComponent(s);
   let cpuMsgStart = cpuSnapshot(pids);
   const r = await c.ask({ cmd: 'messages' }, (m) => (m.ev === 'results' ? m.results : undefined), (m) => { if (m.ev === 'measuring') { loop.take(); cpuMsgStart = cpuSnapshot(pids); } });
   cpu.push(cpuSnapshot(pids));
   const loopMsg = loop.take();
   loop.stop();
-  return report(s, { r, p1, cpu, cpuMsgStart, stallLine, offersAtEnd, loops: { setup: loopSetup, joins: loopJoin, messages: loopMsg } });
+  return report(s, { r, p1, tap, cpu, cpuMsgStart, stallLine, offersAtEnd, loops: { setup: loopSetup, joins: loopJoin, messages: loopMsg } });
 }
 
-function report(s: Stack, o: { r: ChatResults; p1: Phase1; cpu: CpuSnapshot[]; cpuMsgStart: CpuSnapshot; stallLine: string; offersAtEnd: { byStatus: string; stale: number }; loops: Record<'setup' | 'joins' | 'messages', string> }): string[] {
+function report(s: Stack, o: { r: ChatResults; p1: Phase1; tap: ReturnType<typeof tapComponent>; cpu: CpuSnapshot[]; cpuMsgStart: CpuSnapshot; stallLine: string; offersAtEnd: { byStatus: string; stale: number }; loops: Record<'setup' | 'joins' | 'messages', string> }): string[] {
   const { r, cpu } = o;
   const { convs, sendAt, recvAt, total } = r;
   const lat: number[] = [];
@@ -94,6 +109,15 @@ function report(s: Stack, o: { r: ChatResults; p1: Phase1; cpu: CpuSnapshot[]; c
   const joinToSelf = summarize(convs.filter((c) => c.selfAt !== undefined).map((c) => c.selfAt! - c.joinSentAt!));
   const offerToServed = summarize(organic.filter((c) => c.servedAt !== undefined).map((c) => c.servedAt! - c.firstInviteAt!));
   const msg = summarize(lat);
+  // The clients' clock on this process's (both count from their process's start).
+  const shift = r.timeOrigin - performance.timeOrigin;
+  const split = { up: [] as number[], comp: [] as number[], down: [] as number[] };
+  for (let i = 0; i < total; i++) {
+    const a = o.tap.inAt.get(i), b = o.tap.outAt.get(i);
+    if (!(recvAt[i]! > 0) || a === undefined || b === undefined) continue;
+    split.up.push(a - (sendAt[i]! + shift)); split.comp.push(b - a); split.down.push(recvAt[i]! + shift - b);
+  }
+  const part = (xs: number[]) => { const x = summarize(xs); return `p50 ${ms(x.p50)}, p99 ${ms(x.p99)}, max ${ms(x.max)}`; };
   if (process.env.BENCH_DUMP) { // per message: send time (ms since first send), latency (ms, -1 = lost), room index
     writeFileSync(process.env.BENCH_DUMP, Array.from(sendAt, (t, i) => `${(t - sendAt[0]!).toFixed(3)} ${recvAt[i]! > 0 ? (recvAt[i]! - t).toFixed(3) : -1} ${i % r.active}`).join('\n') + '\n');
   }
@@ -128,6 +152,10 @@ function report(s: Stack, o: { r: ChatResults; p1: Phase1; cpu: CpuSnapshot[]; c
     `${pad}sent at ${(total / (r.sendMs / 1000)).toFixed(1)} msg/s; received at ${(r.received / ((r.lastRecvAt - (sendAt[0] ?? 0)) / 1000)).toFixed(1)} msg/s (first send → last receipt)`,
     `message latency      ${fmt(msg)}`,
     `${pad}target p99 ≤ 10 ms: ${verdict(msg.p99, 10)}`,
+    `${pad}split at our MUC service (n=${split.up.length}${FORK ? '; two processes\' clocks, aligned by their time origins' : ''}):`,
+    `${pad}  customer → service (WebSocket, our proxy, Prosody) ${part(split.up)}`,
+    `${pad}  in the service (stored, then fanned out)          ${part(split.comp)}`,
+    `${pad}  service → agent (Prosody, TCP)                     ${part(split.down)}`,
     `lost                 ${total - r.received} of ${total} (duplicates ${r.duplicates}, out of order within a room ${r.outOfOrder}, send errors ${r.sendErrors}; waited ${r.waitedS.toFixed(1)} s after the last send)`,
     `CPU seconds (node = ${FORK ? 'the server process; clients = the bench clients\' process' : 'this process: server + clients'}; prosody and postgres include their child processes):`,
     cpuLine(`setup (${r.agents} agents)`, cpu[0]!, cpu[1]!),

@@ -148,7 +148,9 @@ export class ChatClients implements BenchClients<ToClients, FromClients> {
       if (c.selfAt === undefined && el.is('presence') && el.attrs.type === undefined && el.attrs.from === `${c.roomJid}/${c.nick}` && isSelf(el)) c.selfAt = performance.now();
       if (el.attrs.type === 'error') this.note(`customer got ${el.name} error: ${el.getChild('error')?.getChildElements().map((x) => x.name === 'text' ? `"${x.getText()}"` : x.name).join(' ')}`);
     });
-    client.xmpp.on('disconnect', () => { if (!this.aborted) this.note('customer connection lost'); });
+    // (typed without its argument in types/xmpp.d.ts: the socket's close event)
+    (client.xmpp as unknown as NodeJS.EventEmitter).on('disconnect', (d: { reason?: { code?: number; reason?: string } }) => { if (!this.aborted) this.note(`customer connection lost (WebSocket close ${d?.reason?.code ?? '?'}${d?.reason?.reason ? ` "${d.reason.reason}"` : ''})`); });
+    client.xmpp.on('error', (e: Error) => { if (!this.aborted) this.note(`customer connection error: ${e.message}`); });
     c.joinSentAt = performance.now();
     await client.send(joinPresence(c.roomJid, c.nick, c.password));
   }

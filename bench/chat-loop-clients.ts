@@ -8,8 +8,8 @@
 // performance.now(); a message's latency is its receipt at the agent minus
 // its send by the customer, both here.
 import { performance } from 'node:perf_hooks';
-import { groupchat, joinPresence, NS_MUC_USER, TestClient, xml, type Element } from '../test/support/xmpp.js';
-import { customerLogin, isSelf, LoopDelay, paced, pool, quiet, serveBench, sleep, waitFor, withTimeout, type AgentLogin, type BenchClients } from './lib.js';
+import { groupchat, joinPresence, NS_MUC_USER, type Element, type TestClient } from '../test/support/xmpp.js';
+import { agentOnline, customerLogin, isSelf, LoopDelay, paced, pool, serveBench, sleep, stopClients, waitFor, type AgentLogin, type BenchClients } from './lib.js';
 
 export interface ChatOptions {
   maxChats: number; count: number; joinRate: number; messages: number; msgRate: number;
@@ -74,21 +74,19 @@ export class ChatClients implements BenchClients<ToClients, FromClients> {
   async stop(): Promise<void> {
     this.aborted = true;
     this.loop.stop();
-    this.log(`stopping ${this.clients.length} clients`);
-    await pool(this.clients, 100, (c) => withTimeout(c.stop(), 3000, 'client stop').catch(() => {}));
+    await stopClients(this.clients, this.log);
   }
 
   private async loginAgents(list: AgentLogin[], online: (n: number) => void): Promise<void> {
     let n = 0;
     await pool(list, 8, async (l, i) => {
       if (this.aborted) return;
-      const client = quiet(await TestClient.agent({ port: this.opts.c2sPort, jid: l.jid, password: l.password }));
-      this.clients.push(client);
-      const a: Agent = { i, client, nick: l.nick, load: 0 };
-      client.xmpp.on('stanza', (el: Element) => this.onAgentStanza(a, el));
-      client.xmpp.on('disconnect', () => { if (!this.aborted) this.note('agent connection lost'); });
-      this.agents.push(a);
-      await client.send(xml('presence'));
+      this.clients.push(await agentOnline(this.opts.c2sPort, l, (client) => {
+        const a: Agent = { i, client, nick: l.nick, load: 0 };
+        client.xmpp.on('stanza', (el: Element) => this.onAgentStanza(a, el));
+        client.xmpp.on('disconnect', () => { if (!this.aborted) this.note('agent connection lost'); });
+        this.agents.push(a);
+      }));
       if (++n % 50 === 0 && n < list.length) online(n);
     });
   }

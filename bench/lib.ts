@@ -5,7 +5,7 @@ import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { Stack } from '../test/support/stack.js';
-import { NS_MUC_USER, TestClient, type Element } from '../test/support/xmpp.js';
+import { NS_MUC_USER, TestClient, xml, type Element } from '../test/support/xmpp.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -217,6 +217,20 @@ export async function customerLogin(o: { publicUrl: string; wsUrl: string; form:
   if (res.status !== 201) throw new Error(`start conversation: HTTP ${res.status}`);
   const st = await res.json() as Started;
   return { st, client: quiet(await TestClient.guest({ url: o.wsUrl, domain: st.guestDomain })) };
+}
+
+/** An agent logged in (PLAIN over loopback); `watch` attaches its listeners before it becomes available. */
+export async function agentOnline(port: number, l: AgentLogin, watch: (c: TestClient) => void): Promise<TestClient> {
+  const client = quiet(await TestClient.agent({ port, jid: l.jid, password: l.password }));
+  watch(client);
+  await client.send(xml('presence'));
+  return client;
+}
+
+/** Stops every client, 100 at a time, 3 s each at most. */
+export async function stopClients(clients: TestClient[], logTo: (s: string) => void): Promise<void> {
+  logTo(`stopping ${clients.length} clients`);
+  await pool(clients, 100, (c) => withTimeout(c.stop(), 3000, 'client stop').catch(() => {}));
 }
 
 /** The clients' side of a bench: commands in, events out through `emit`. */

@@ -5,8 +5,8 @@
 // the server's process is measured by itself, or in the bench's own process
 // (--fork 0). All times are this process's performance.now().
 import { performance } from 'node:perf_hooks';
-import { groupchat, joinPresence, NS_MUC_USER, TestClient, xml, type Element } from '../test/support/xmpp.js';
-import { customerLogin, isSelf, LoopDelay, paced, pool, quiet, serveBench, waitFor, withTimeout, type AgentLogin, type BenchClients } from './lib.js';
+import { groupchat, joinPresence, NS_MUC_USER, type Element, type TestClient } from '../test/support/xmpp.js';
+import { agentOnline, customerLogin, isSelf, LoopDelay, paced, pool, serveBench, stopClients, waitFor, type AgentLogin, type BenchClients } from './lib.js';
 
 export interface ClientOptions {
   maxChats: number; rate: number; count: number; chatSeconds: number;
@@ -40,11 +40,10 @@ export class RoutingClients {
     let n = 0;
     await pool(list, 8, async (l) => {
       if (this.aborted) return;
-      const client = quiet(await TestClient.agent({ port: this.opts.c2sPort, jid: l.jid, password: l.password }));
-      this.clients.push(client);
-      const a: Agent = { client, nick: l.nick, rooms: new Set(), joining: new Set(), deferred: [] };
-      client.xmpp.on('stanza', (el: Element) => this.onAgentStanza(a, el));
-      await client.send(xml('presence'));
+      this.clients.push(await agentOnline(this.opts.c2sPort, l, (client) => {
+        const a: Agent = { client, nick: l.nick, rooms: new Set(), joining: new Set(), deferred: [] };
+        client.xmpp.on('stanza', (el: Element) => this.onAgentStanza(a, el));
+      }));
       online(++n);
     });
   }
@@ -69,8 +68,7 @@ export class RoutingClients {
 
   async stop(): Promise<void> {
     this.aborted = true;
-    this.log(`stopping ${this.clients.length} clients`);
-    await pool(this.clients, 100, (c) => withTimeout(c.stop(), 3000, 'client stop').catch(() => {}));
+    await stopClients(this.clients, this.log);
   }
 
   private tryJoin(a: Agent, roomJid: string): void {

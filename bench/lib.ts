@@ -1,7 +1,11 @@
 // Small helpers for the benchmarks: options, percentiles, CPU of processes
-// (this one, and children read from /proc), pacing, time bounds.
+// (this one, and children read from /proc), pacing, time bounds, the
+// simulated people in this process or a child, the run's frame.
+import { fork } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import type { Stack } from '../test/support/stack.js';
+import { NS_MUC_USER, TestClient, xml, type Element } from '../test/support/xmpp.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -183,4 +187,158 @@ export async function offerStats(db: Queryable): Promise<{ pending: number; stal
   const rows = r.rows as Array<{ status: string; n: number; stale: number }>;
   const p = rows.find((x) => x.status === 'pending');
   return { pending: p?.n ?? 0, stale: p?.stale ?? 0, byStatus: rows.map((x) => `${x.status} ${x.n}`).join(', ') || 'none' };
+}
+
+export interface AgentLogin { jid: string; password: string; nick: string }
+
+/** Creates `count` agents (and their XMPP accounts) for the clients to log in; 8 at a time. */
+export async function createAgents(s: Stack, count: number, name: string, maxChats: number): Promise<AgentLogin[]> {
+  return pool(Array.from({ length: count }, (_, i) => i), 8, async (i) => {
+    const { agent } = await s.sb.agents.create({ name: `${name}${i}`, jid: `${name.toLowerCase()}${process.pid}x${i}@${s.cfg.xmppDomain}`, password: 'agent-password', maxChats });
+    return { jid: agent.jid, password: 'agent-password', nick: agent.nickname };
+  });
+}
+
+// ---- the simulated people, in this process or in a forked child ----
+
+export const log = (s: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${s}\n`);
+
+/** Our own room presence (XEP-0045 §7.2.3: status 110). */
+export const isSelf = (el: Element) => !!el.getChild('x', NS_MUC_USER)?.getChildren('status').some((s) => s.attrs.code === '110');
+
+/** TestClient records every stanza for waitFor(); the benches read stanzas from events instead. */
+export const quiet = (c: TestClient) => { c.stanzas.push = () => 0; return c; };
+
+export interface Started { id: string; customerToken: string; roomJid: string; password: string; nick: string; guestDomain: string }
+
+/** A customer as the page starts: the room's form over HTTP, then an anonymous login on `wsUrl` (the join is the caller's). */
+export async function customerLogin(o: { publicUrl: string; wsUrl: string; form: Record<string, string> }): Promise<{ st: Started; client: TestClient }> {
+  const res = await fetch(`${o.publicUrl}/api/v1/rooms/general/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(o.form) });
+  if (res.status !== 201) throw new Error(`start conversation: HTTP ${res.status}`);
+  const st = await res.json() as Started;
+  return { st, client: quiet(await TestClient.guest({ url: o.wsUrl, domain: st.guestDomain })) };
+}
+
+/** An agent logged in (PLAIN over loopback); `watch` attaches its listeners before it becomes available. */
+export async function agentOnline(port: number, l: AgentLogin, watch: (c: TestClient) => void): Promise<TestClient> {
+  const client = quiet(await TestClient.agent({ port, jid: l.jid, password: l.password }));
+  watch(client);
+  await client.send(xml('presence'));
+  return client;
+}
+
+/** Stops every client, 100 at a time, 3 s each at most. */
+export async function stopClients(clients: TestClient[], logTo: (s: string) => void): Promise<void> {
+  logTo(`stopping ${clients.length} clients`);
+  await pool(clients, 100, (c) => withTimeout(c.stop(), 3000, 'client stop').catch(() => {}));
+}
+
+/** The clients' side of a bench: commands in, events out through `emit`. */
+export interface BenchClients<To, From> { handle(m: To, emit: (m: From) => void): Promise<void>; stop(): Promise<void>; note(what: string): void }
+/** Events every clients' side may send besides its own. */
+export type LinkEvent = { ev: 'log'; text: string } | { ev: 'failed'; error: string } | { ev: 'stopped' };
+type Command<To> = To | { cmd: 'stop' };
+
+export interface ClientsLink<To, From> {
+  /** The clients' process when forked (for its CPU), else undefined. */
+  pid: number | undefined;
+  /** Sends a command; resolves with the first event `until` maps to a value (`on` sees each event first); rejects on a failure. */
+  ask<T>(m: To, until: (m: From) => T | undefined, on?: (m: From) => void): Promise<T>;
+  /** The clients stop (60 s at most), then their process ends. */
+  stop(): Promise<void>;
+}
+
+/** xmpp.js may still get a socket's data after its client was stopped (its parser is gone): counted, not fatal. */
+function survive(note: (what: string) => void, logTo: (s: string) => void): void {
+  process.on('uncaughtException', (e) => { note(`client error: ${e.message}`); if (!/parser|reading 'write'/.test(String(e.stack))) logTo(e.stack ?? e.message); });
+}
+
+function perform<To, From>(h: BenchClients<To, From>, m: Command<To>, emit: (m: From | LinkEvent) => void): void {
+  const done = (m as { cmd?: string }).cmd === 'stop' ? h.stop().then(() => emit({ ev: 'stopped' })) : h.handle(m as To, emit);
+  done.catch((e: Error) => emit({ ev: 'failed', error: e.stack ?? e.message }));
+}
+
+/**
+ * The bench's clients, from `module` (which calls serveBench) in a forked process, or
+ * from `local` in this one. Times the clients take are in their own process's clock.
+ */
+export function linkClients<To, From extends { ev: string }>(o: { fork: boolean; module: URL; local: (logTo: (s: string) => void) => BenchClients<To, From> }): ClientsLink<To, From> {
+  type Ev = From | LinkEvent;
+  const waiters = new Set<(m: Ev) => void>();
+  const dispatch = (m: Ev) => { if (m.ev === 'log') log(`clients: ${(m as { text: string }).text}`); for (const w of [...waiters]) w(m); };
+  let exited: Error | undefined;
+  let send: (m: Command<To>) => void;
+  let end = () => {};
+  let pid: number | undefined;
+  if (o.fork) {
+    const child = fork(o.module, ['--bench-clients'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], serialization: 'advanced' });
+    child.on('message', dispatch);
+    child.on('exit', (code, sig) => { exited = new Error(`bench clients exited (${code ?? sig})`); dispatch({ ev: 'failed', error: exited.message }); });
+    send = (m) => child.send(m as object);
+    end = () => child.kill();
+    pid = child.pid;
+  } else {
+    const local = o.local(log);
+    survive((w) => local.note(w), log);
+    send = (m) => perform(local, m, dispatch);
+  }
+  const ask = <T>(m: Command<To>, until: (m: Ev) => T | undefined, on?: (m: Ev) => void) => new Promise<T>((resolve, reject) => {
+    if (exited) { reject(exited); return; }
+    const w = (ev: Ev) => {
+      if (ev.ev === 'failed') { waiters.delete(w); reject(new Error((ev as { error: string }).error)); return; }
+      on?.(ev);
+      const v = until(ev);
+      if (v !== undefined) { waiters.delete(w); resolve(v); }
+    };
+    waiters.add(w);
+    send(m);
+  });
+  return {
+    pid,
+    ask: (m, until, on) => ask(m, (ev) => until(ev as From), on && ((ev) => on(ev as From))),
+    async stop() {
+      if (!exited) await withTimeout(ask({ cmd: 'stop' }, (ev) => (ev.ev === 'stopped' ? true : undefined)), 60_000, 'bench clients stop').catch((e: Error) => log(e.message));
+      end();
+    },
+  };
+}
+
+/** In a forked clients' process (argument --bench-clients): serves the bench over IPC. */
+export function serveBench<To, From>(make: (logTo: (s: string) => void) => BenchClients<To, From>): void {
+  const emit = (m: From | LinkEvent) => process.send!(m);
+  const h = make((text) => emit({ ev: 'log', text }));
+  survive((w) => h.note(w), (text) => emit({ ev: 'log', text }));
+  process.on('disconnect', () => process.exit(0)); // the bench went away
+  process.on('message', (m: Command<To>) => perform(h, m, emit));
+}
+
+// ---- the run ----
+
+/** Prints run()'s lines (or why it failed) within `timeoutS`, then cleans up within `graceS`; the exit code. */
+export async function benchMain(o: { run: () => Promise<string[]>; cleanup: () => Promise<void>; timeoutS: number; graceS: number; abort?: () => void }): Promise<number> {
+  let code = 0;
+  let fail: (e: Error) => void = () => {};
+  const stopped = new Promise<never>((_, rej) => { fail = (e) => { o.abort?.(); rej(e); }; });
+  const overall = setTimeout(() => fail(new Error(`overall timeout of ${o.timeoutS} s`)), o.timeoutS * 1000);
+  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => fail(new Error(`stopped by ${sig}`)));
+  try {
+    process.stdout.write((await Promise.race([o.run(), stopped])).join('\n') + '\n');
+  } catch (e) {
+    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
+    code = 1;
+  } finally {
+    clearTimeout(overall);
+    setTimeout(() => { process.stderr.write(`cleanup took over ${o.graceS} s: exiting anyway\n`); process.exit(3); }, o.graceS * 1000).unref();
+    await o.cleanup();
+  }
+  return code;
+}
+
+/** Stops the clients, the worker, Prosody and PostgreSQL, each within a bound. */
+export async function stopAll(clients: { stop(): Promise<void> } | undefined, stack: Stack | undefined): Promise<void> {
+  log('stopping the clients, the worker, Prosody and PostgreSQL');
+  await withTimeout(clients?.stop() ?? Promise.resolve(), 90_000, 'clients stop').catch((e: Error) => log(e.message));
+  await withTimeout(stack?.stop() ?? Promise.resolve(), 15_000, 'worker stop').catch((e: Error) => log(e.message));
+  const { stopTestEnv } = await import('../test/support/env.js');
+  await withTimeout(stopTestEnv(), 30_000, 'servers stop').catch((e: Error) => log(e.message));
 }

@@ -5,27 +5,24 @@
 // the server's process is measured by itself, or in the bench's own process
 // (--fork 0). All times are this process's performance.now().
 import { performance } from 'node:perf_hooks';
-import { groupchat, joinPresence, NS_MUC_USER, TestClient, xml, type Element } from '../test/support/xmpp.js';
-import { LoopDelay, paced, pool, waitFor, withTimeout } from './lib.js';
+import { groupchat, joinPresence, NS_MUC_USER, type Element, type TestClient } from '../test/support/xmpp.js';
+import { agentOnline, customerLogin, isSelf, LoopDelay, paced, pool, serveBench, stopClients, waitFor, type AgentLogin, type BenchClients } from './lib.js';
 
 export interface ClientOptions {
   maxChats: number; rate: number; count: number; chatSeconds: number;
   c2sPort: number; publicUrl: string; customerWsUrl: string;
 }
-export interface AgentLogin { jid: string; password: string; nick: string }
 
 /** What the bench reads back: per conversation, the moments seen (ms, this process's clock). */
 export interface ConvTimes { joinSentAt?: number; selfAt?: number; firstInviteAt?: number; servedAt?: number; endedAt?: number }
 export interface ClientResults { convs: ConvTimes[]; rampMs: number; offeredAll: boolean; problems: Array<[string, number]>; loopDelay: string }
 
-/** Messages between the bench and a forked client process. */
-export type ToClients = { cmd: 'agents'; agents: AgentLogin[]; opts: ClientOptions } | { cmd: 'run' } | { cmd: 'stop' };
-export type FromClients = { ev: 'online'; n: number } | { ev: 'ramped' } | { ev: 'log'; text: string } | { ev: 'results'; results: ClientResults } | { ev: 'stopped' } | { ev: 'failed'; error: string };
+/** Commands from the bench and events back (besides lib.ts's LinkEvent). */
+export type ToClients = { cmd: 'agents'; agents: AgentLogin[]; opts: ClientOptions } | { cmd: 'run' };
+export type FromClients = { ev: 'online'; n: number } | { ev: 'ramped' } | { ev: 'results'; results: ClientResults };
 
 interface Agent { client: TestClient; nick: string; rooms: Set<string>; joining: Set<string>; deferred: string[] }
 interface Conv extends ConvTimes { id: string; roomJid: string; password: string; nick: string }
-
-const isSelf = (el: Element) => !!el.getChild('x', NS_MUC_USER)?.getChildren('status').some((s) => s.attrs.code === '110');
 
 export class RoutingClients {
   private readonly byRoom = new Map<string, Conv>();
@@ -43,12 +40,10 @@ export class RoutingClients {
     let n = 0;
     await pool(list, 8, async (l) => {
       if (this.aborted) return;
-      const client = await TestClient.agent({ port: this.opts.c2sPort, jid: l.jid, password: l.password });
-      this.clients.push(client);
-      client.stanzas.push = () => 0;
-      const a: Agent = { client, nick: l.nick, rooms: new Set(), joining: new Set(), deferred: [] };
-      client.xmpp.on('stanza', (el: Element) => this.onAgentStanza(a, el));
-      await client.send(xml('presence'));
+      this.clients.push(await agentOnline(this.opts.c2sPort, l, (client) => {
+        const a: Agent = { client, nick: l.nick, rooms: new Set(), joining: new Set(), deferred: [] };
+        client.xmpp.on('stanza', (el: Element) => this.onAgentStanza(a, el));
+      }));
       online(++n);
     });
   }
@@ -73,8 +68,7 @@ export class RoutingClients {
 
   async stop(): Promise<void> {
     this.aborted = true;
-    this.log(`stopping ${this.clients.length} clients`);
-    await pool(this.clients, 100, (c) => withTimeout(c.stop(), 3000, 'client stop').catch(() => {}));
+    await stopClients(this.clients, this.log);
   }
 
   private tryJoin(a: Agent, roomJid: string): void {
@@ -107,14 +101,10 @@ export class RoutingClients {
   }
 
   private async startCustomer(i: number): Promise<void> {
-    const res = await fetch(`${this.opts.publicUrl}/api/v1/rooms/general/conversations`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: `Customer ${i}`, message: `Hello ${i}` }) });
-    if (res.status !== 201) { this.note(`start conversation: HTTP ${res.status}`); return; }
-    const st = await res.json() as { id: string; roomJid: string; password: string; nick: string; guestDomain: string };
+    const { st, client } = await customerLogin({ publicUrl: this.opts.publicUrl, wsUrl: this.opts.customerWsUrl, form: { name: `Customer ${i}`, message: `Hello ${i}` } });
     const c: Conv = { id: st.id, roomJid: st.roomJid, password: st.password, nick: st.nick };
     this.convs.push(c);
     this.byRoom.set(c.roomJid, c);
-    const client = await TestClient.guest({ url: this.opts.customerWsUrl, domain: st.guestDomain });
-    client.stanzas.push = () => 0;
     this.clients.push(client);
     client.xmpp.on('stanza', (el: Element) => {
       if (!el.is('presence') || !(el.attrs.from ?? '').startsWith(c.roomJid + '/')) return;
@@ -129,27 +119,19 @@ export class RoutingClients {
   }
 }
 
-/** As a forked child: driven by the bench over IPC. */
-function child(): void {
-  const send = (m: FromClients) => process.send!(m);
-  const log = (text: string) => send({ ev: 'log', text });
+/** The bench's commands: log the agents in, then run the customers. */
+export function routingClients(log: (s: string) => void): BenchClients<ToClients, FromClients> {
   let clients: RoutingClients | undefined;
-  // xmpp.js may still get a socket's data after a client was stopped (its parser is gone): counted, not fatal.
-  process.on('uncaughtException', (e) => { clients?.note(`client error: ${e.message}`); if (!/parser|reading 'write'/.test(String(e.stack))) log(e.stack ?? e.message); });
-  process.on('disconnect', () => process.exit(0)); // the bench went away
-  process.on('message', (m: ToClients) => {
-    void (async () => {
+  return {
+    note: (what) => clients?.note(what),
+    stop: async () => { await clients?.stop(); },
+    async handle(m, emit) {
       if (m.cmd === 'agents') {
         clients = new RoutingClients(m.opts, log);
-        await clients.loginAgents(m.agents, (n) => send({ ev: 'online', n }));
-      } else if (m.cmd === 'run') {
-        send({ ev: 'results', results: await clients!.run(() => send({ ev: 'ramped' })) });
-      } else if (m.cmd === 'stop') {
-        await clients?.stop();
-        send({ ev: 'stopped' });
-      }
-    })().catch((e: Error) => send({ ev: 'failed', error: e.stack ?? e.message }));
-  });
+        await clients.loginAgents(m.agents, (n) => emit({ ev: 'online', n }));
+      } else emit({ ev: 'results', results: await clients!.run(() => emit({ ev: 'ramped' })) });
+    },
+  };
 }
 
-if (process.send && process.argv.includes('--bench-clients')) child();
+if (process.send && process.argv.includes('--bench-clients')) serveBench(routingClients);

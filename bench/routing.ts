@@ -12,13 +12,11 @@
 // (--via-proxy 1: through our /xmpp-websocket, as the page does): the proxy is not on the
 // join → offer path, and on this 2-core machine its cost for thousands of logins would
 // starve the server being measured.
-import { fork, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startStack, untilAvailable, type Stack } from '../test/support/stack.js';
-import { stopTestEnv } from '../test/support/env.js';
-import { childPid, cpuLine, cpuSnapshot, fmt, LoopDelay, ms, numOption, offerStats, pool, setRingLimit, summarize, verdict, withTimeout, type CpuSnapshot } from './lib.js';
-import { RoutingClients, type AgentLogin, type ClientOptions, type ClientResults, type FromClients, type ToClients } from './routing-clients.js';
+import { benchMain, childPid, cpuLine, cpuSnapshot, createAgents, fmt, linkClients, log, LoopDelay, ms, numOption, offerStats, setRingLimit, stopAll, summarize, verdict, type ClientsLink, type CpuSnapshot } from './lib.js';
+import { routingClients, type ClientOptions, type ClientResults, type FromClients, type ToClients } from './routing-clients.js';
 
 const AGENTS = Math.floor(numOption('agents', 'BENCH_AGENTS', 1000));
 const RATE = numOption('rate', 'BENCH_RATE', 200);
@@ -34,67 +32,7 @@ const FORK = numOption('fork', 'BENCH_FORK', 1, { zero: true }) > 0;
 const N = Math.round(RATE * DURATION_S);
 
 let stack: Stack | undefined;
-let clients: Clients | undefined;
-const log = (s: string) => process.stderr.write(`[bench ${(performance.now() / 1000).toFixed(1)}s] ${s}\n`);
-
-/** The simulated people, in this process or in a child. */
-interface Clients {
-  pid: number | undefined;
-  login(agents: AgentLogin[], opts: ClientOptions, online: (n: number) => void): Promise<void>;
-  run(ramped: () => void): Promise<ClientResults>;
-  stop(): Promise<void>;
-}
-
-function inProcess(): Clients {
-  let c: RoutingClients | undefined;
-  process.on('uncaughtException', (e) => { c?.note(`client error: ${e.message}`); if (!/parser|reading 'write'/.test(String(e.stack))) log(e.stack ?? e.message); });
-  return {
-    pid: undefined,
-    async login(agents, opts, online) { c = new RoutingClients(opts, log); await c.loginAgents(agents, online); },
-    run: (ramped) => c!.run(ramped),
-    async stop() { await c?.stop(); },
-  };
-}
-
-function forked(): Clients {
-  const child: ChildProcess = fork(new URL('./routing-clients.js', import.meta.url), ['--bench-clients'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const waiters = new Set<(m: FromClients) => void>();
-  let exited: Error | undefined;
-  child.on('message', (m: FromClients) => { if (m.ev === 'log') log(`clients: ${m.text}`); for (const w of [...waiters]) w(m); });
-  child.on('exit', (code, sig) => { exited = new Error(`bench clients exited (${code ?? sig})`); for (const w of [...waiters]) w({ ev: 'failed', error: exited.message }); });
-  const send = (m: ToClients) => child.send(m);
-  /** Resolves on the first message `until` accepts; rejects on a failure. */
-  const next = <T>(until: (m: FromClients) => T | undefined, on?: (m: FromClients) => void) => new Promise<T>((resolve, reject) => {
-    if (exited) { reject(exited); return; }
-    const w = (m: FromClients) => {
-      if (m.ev === 'failed') { waiters.delete(w); reject(new Error(m.error)); return; }
-      on?.(m);
-      const v = until(m);
-      if (v !== undefined) { waiters.delete(w); resolve(v); }
-    };
-    waiters.add(w);
-  });
-  return {
-    pid: child.pid,
-    async login(agents, opts, online) {
-      const done = next((m) => (m.ev === 'online' && m.n === agents.length ? true : undefined), (m) => { if (m.ev === 'online') online(m.n); });
-      send({ cmd: 'agents', agents, opts });
-      await done;
-    },
-    async run(ramped) {
-      const done = next((m) => (m.ev === 'results' ? m.results : undefined), (m) => { if (m.ev === 'ramped') ramped(); });
-      send({ cmd: 'run' });
-      return done;
-    },
-    async stop() {
-      if (exited) return;
-      const done = next((m) => (m.ev === 'stopped' ? true : undefined));
-      send({ cmd: 'stop' });
-      await withTimeout(done, 60_000, 'bench clients stop').catch((e: Error) => log(e.message));
-      child.kill();
-    },
-  };
-}
+let clients: ClientsLink<ToClients, FromClients> | undefined;
 
 /** Percentiles of the dispatches recorded since `from` (the server keeps the latest 8,192). */
 function dispatchLines(s: Stack, from: number, firstFrom: number): string[] {
@@ -123,17 +61,14 @@ async function run(): Promise<string[]> {
   await setRingLimit(s.sb, RING_LIMIT);
   const setupStart = performance.now();
   log(`creating ${AGENTS} agents (maxChats ${MAX_CHATS})`);
-  const logins = await pool(Array.from({ length: AGENTS }, (_, i) => i), 8, async (i): Promise<AgentLogin> => {
-    const { agent } = await s.sb.agents.create({ name: `Router${i}`, jid: `router${process.pid}x${i}@${s.cfg.xmppDomain}`, password: 'agent-password', maxChats: MAX_CHATS });
-    return { jid: agent.jid, password: 'agent-password', nick: agent.nickname };
-  });
-  const c = (clients = FORK ? forked() : inProcess());
+  const logins = await createAgents(s, AGENTS, 'Router', MAX_CHATS);
+  const c = (clients = linkClients({ fork: FORK, module: new URL('./routing-clients.js', import.meta.url), local: routingClients }));
   const opts: ClientOptions = {
     maxChats: MAX_CHATS, rate: RATE, count: N, chatSeconds: CHAT_S, c2sPort: s.cfg.xmppC2sPort, publicUrl: s.cfg.publicUrl,
     customerWsUrl: VIA_PROXY ? `ws://127.0.0.1:${s.cfg.httpPort}/xmpp-websocket` : s.cfg.xmppWebsocketUrl,
   };
   log(`logging ${AGENTS} agents in (${FORK ? `in the clients' process ${c.pid}` : 'in this process'})`);
-  await c.login(logins, opts, (n) => { if (n % 100 === 0) log(`${n} agents logged in`); });
+  await c.ask({ cmd: 'agents', agents: logins, opts }, (m) => (m.ev === 'online' && m.n === logins.length ? true : undefined), (m) => { if (m.ev === 'online' && m.n % 100 === 0) log(`${m.n} agents logged in`); });
   for (const l of logins) await untilAvailable(s, l.jid);
   const setupS = (performance.now() - setupStart) / 1000;
   await Promise.all(Array.from({ length: 20 }, () => s.sb.db.query('SELECT pg_sleep(0.05)'))); // a warm pool
@@ -145,7 +80,7 @@ async function run(): Promise<string[]> {
 
   log(`${N} customers at ${RATE}/s for ${DURATION_S} s; chats last ${CHAT_S} s`);
   let loopRamp = '';
-  const res = await c.run(() => { cpu.push(cpuSnapshot(cpuPids)); loopRamp = loop.take(); });
+  const res: ClientResults = await c.ask({ cmd: 'run' }, (m) => (m.ev === 'results' ? m.results : undefined), (m) => { if (m.ev === 'ramped') { cpu.push(cpuSnapshot(cpuPids)); loopRamp = loop.take(); } });
   const loopAfter = loop.take();
   const offers = await offerStats(s.sb.db);
   loop.stop();
@@ -182,30 +117,4 @@ async function run(): Promise<string[]> {
   ];
 }
 
-async function cleanup(): Promise<void> {
-  log('stopping the clients, the worker, Prosody and PostgreSQL');
-  await withTimeout(clients?.stop() ?? Promise.resolve(), 90_000, 'clients stop').catch((e: Error) => log(e.message));
-  await withTimeout(stack?.stop() ?? Promise.resolve(), 15_000, 'worker stop').catch((e: Error) => log(e.message));
-  await withTimeout(stopTestEnv(), 30_000, 'servers stop').catch((e: Error) => log(e.message));
-}
-
-async function main(): Promise<number> {
-  let code = 0;
-  let fail: (e: Error) => void = () => {};
-  const stopped = new Promise<never>((_, rej) => { fail = rej; });
-  const overall = setTimeout(() => fail(new Error(`overall timeout of ${TIMEOUT_S} s`)), TIMEOUT_S * 1000);
-  for (const sig of ['SIGINT', 'SIGTERM'] as const) process.once(sig, () => fail(new Error(`stopped by ${sig}`)));
-  try {
-    process.stdout.write((await Promise.race([run(), stopped])).join('\n') + '\n');
-  } catch (e) {
-    process.stderr.write(`bench failed: ${(e as Error).stack ?? e}\n`);
-    code = 1;
-  } finally {
-    clearTimeout(overall);
-    setTimeout(() => { process.stderr.write('cleanup took over 120 s: exiting anyway\n'); process.exit(3); }, 120_000).unref();
-    await cleanup();
-  }
-  return code;
-}
-
-process.exit(await main());
+process.exit(await benchMain({ run, cleanup: () => stopAll(clients, stack), timeoutS: TIMEOUT_S, graceS: 120 }));

@@ -2,6 +2,7 @@
 // (this one, and children read from /proc), pacing, time bounds, the
 // simulated people in this process or a child, the run's frame.
 import { fork } from 'node:child_process';
+import pg from 'pg';
 import { readdirSync, readFileSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { Stack } from '../test/support/stack.js';
@@ -341,4 +342,26 @@ export async function stopAll(clients: { stop(): Promise<void> } | undefined, st
   await withTimeout(stack?.stop() ?? Promise.resolve(), 15_000, 'worker stop').catch((e: Error) => log(e.message));
   const { stopTestEnv } = await import('../test/support/env.js');
   await withTimeout(stopTestEnv(), 30_000, 'servers stop').catch((e: Error) => log(e.message));
+}
+
+/** Counts the statements every pg client of this process runs (the pool's and transactions' alike), by their text. */
+export function countQueries(): { stop(): void; print(n: number, per: string): void } {
+  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+  const original = proto.query;
+  const byText = new Map<string, number>();
+  proto.query = function (this: unknown, ...args: unknown[]) {
+    const q = args[0];
+    const text = typeof q === 'string' ? q : (q as { text?: string } | null)?.text ?? '?';
+    const key = text.replace(/\s+/g, ' ').trim().slice(0, 110);
+    byText.set(key, (byText.get(key) ?? 0) + 1);
+    return original.apply(this, args);
+  };
+  return {
+    stop() { proto.query = original; },
+    print(n, per) {
+      const total = [...byText.values()].reduce((a, b) => a + b, 0);
+      console.log(`  database statements: ${total} (${(total / n).toFixed(2)} per ${per})`);
+      for (const [text, k] of [...byText].sort((a, b) => b[1] - a[1])) console.log(`  ${(k / n).toFixed(2).padStart(6)}  ${text}`);
+    },
+  };
 }

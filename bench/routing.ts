@@ -5,7 +5,8 @@
 // their chat ends.
 //   node dist/bench/routing.js [--agents 1000] [--rate 200] [--duration 30] [--max-chats 3]
 //     [--ring-limit 3] [--chat-seconds 5] [--via-proxy 0|1] [--status-throttle-ms 1000] [--timeout 900]
-//     [--fork 1|0]   (or BENCH_* variables)
+//     [--fork 1|0]   (or BENCH_* variables; BENCH_QUERIES=1 also prints the server's database
+//     statements per chat while the customers arrive and are served, by statement)
 // The agents and customers (bench/routing-clients.ts) run in a child process by default
 // (--fork 0: in this one, as before), so this process is the server alone and its event
 // loop delay is the server's. Customers log in on Prosody's WebSocket directly by default
@@ -15,7 +16,7 @@
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { startStack, untilAvailable, type Stack } from '../test/support/stack.js';
-import { benchMain, childPid, cpuLine, cpuSnapshot, createAgents, fmt, linkClients, log, LoopDelay, ms, numOption, offerStats, setRingLimit, stopAll, summarize, verdict, type ClientsLink, type CpuSnapshot } from './lib.js';
+import { benchMain, childPid, countQueries, cpuLine, cpuSnapshot, createAgents, fmt, linkClients, log, LoopDelay, ms, numOption, offerStats, setRingLimit, stopAll, summarize, verdict, type ClientsLink, type CpuSnapshot } from './lib.js';
 import { routingClients, type ClientOptions, type ClientResults, type FromClients, type ToClients } from './routing-clients.js';
 
 const AGENTS = Math.floor(numOption('agents', 'BENCH_AGENTS', 1000));
@@ -80,7 +81,10 @@ async function run(): Promise<string[]> {
 
   log(`${N} customers at ${RATE}/s for ${DURATION_S} s; chats last ${CHAT_S} s`);
   let loopRamp = '';
+  const queries = countQueries();
   const res: ClientResults = await c.ask({ cmd: 'run' }, (m) => (m.ev === 'results' ? m.results : undefined), (m) => { if (m.ev === 'ramped') { cpu.push(cpuSnapshot(cpuPids)); loopRamp = loop.take(); } });
+  queries.stop();
+  if (process.env.BENCH_QUERIES) queries.print(N, 'chat');
   const loopAfter = loop.take();
   const offers = await offerStats(s.sb.db);
   loop.stop();

@@ -13,7 +13,6 @@ import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { defaultRoomSettings } from '../src/core/room-settings.js';
 import { insertRoom } from '../src/db/repos/rooms.js';
 import { answerScenario } from '../test/support/sip-call-scenarios.js';
@@ -22,7 +21,7 @@ import { sipp, udpBound } from '../test/support/sipp.js';
 import { freeSipPort } from '../test/support/ports.js';
 import { stopTestEnv } from '../test/support/env.js';
 import { startVoice, startVoiceStack } from '../test/support/voice.js';
-import { fmt, numOption, sleep, summarize } from './lib.js';
+import { countQueries, fmt, numOption, sleep, summarize } from './lib.js';
 
 const CALLS = Math.floor(numOption('calls', 'BENCH_CALLS', 1000));
 const RATE = numOption('rate', 'BENCH_RATE', 100);
@@ -137,7 +136,7 @@ async function main(): Promise<void> {
       .map((l) => Number(l.split(';')[1])).filter((x) => Number.isFinite(x) && x >= 0);
     console.log(`sip-acd: ${CALLS} calls offered at ${RATE}/s to ${AGENTS} agents, Kamailio with ${CHILDREN} workers: ${ok} set up and hung up, ${failed} failed, ${seconds.toFixed(1)} s → ${(ok / seconds).toFixed(0)} setups/s`);
     console.log(`  INVITE → 200 OK: ${fmt(summarize(rtts))}`);
-    if (process.env.BENCH_QUERIES) queries.print(CALLS);
+    if (process.env.BENCH_QUERIES) queries.print(CALLS, 'call');
     if (failed > 0) for (const f of readdirSync(dir).filter((x) => x.endsWith('_errors.log'))) console.log(readFileSync(join(dir, f), 'utf8').slice(-2000));
     if (failed > 0 || process.env.BENCH_SIPP_OUT) console.log(uac.out.slice(-3000));
     void uas;
@@ -154,28 +153,6 @@ const children: ChildProcess[] = [];
 
 /** Where a run is (on stderr: a run that never ends shows where it stopped). */
 const progress = (what: string) => console.error(`sip-acd: ${what}`);
-
-/** Counts the statements every pg client of this process runs (the pool's and transactions' alike), by their text. */
-function countQueries(): { stop(): void; print(calls: number): void } {
-  const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
-  const original = proto.query;
-  const byText = new Map<string, number>();
-  proto.query = function (this: unknown, ...args: unknown[]) {
-    const q = args[0];
-    const text = typeof q === 'string' ? q : (q as { text?: string } | null)?.text ?? '?';
-    const key = text.replace(/\s+/g, ' ').trim().slice(0, 110);
-    byText.set(key, (byText.get(key) ?? 0) + 1);
-    return original.apply(this, args);
-  };
-  return {
-    stop() { proto.query = original; },
-    print(calls) {
-      const total = [...byText.values()].reduce((a, b) => a + b, 0);
-      console.log(`  database statements while calling: ${total} (${(total / calls).toFixed(2)} per call)`);
-      for (const [text, n] of [...byText].sort((a, b) => b[1] - a[1])) console.log(`  ${(n / calls).toFixed(2).padStart(6)}  ${text}`);
-    },
-  };
-}
 
 function run(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
   return new Promise((resolve) => {

@@ -28,6 +28,12 @@ export const NOTE_MAX_CHARS = 2000;
 export interface OfflineDeps { db: Db; cfg: Config; log: Logger; clock: Clock; mail: MailService; conversations: Conversations }
 
 export class OfflineDesk {
+  /**
+   * False only after a look found no alert waiting and none was added since
+   * (alerts are added here only): an agent freeing up, on every close, then
+   * costs no statement.
+   */
+  private alertsMaybe = true;
   constructor(private readonly d: OfflineDeps) {}
 
   private async profile(room: Room): Promise<ProfileSource> {
@@ -96,6 +102,7 @@ export class OfflineDesk {
     if (!address) throw invalid('email', 'give the address to alert');
     if (!isAddress(address)) throw invalid('email', 'the address from the form cannot receive email; give another');
     if (!(await addAlert(this.d.db, conv.id, address))) throw conflict('id', 'an alert is already set for this conversation');
+    this.alertsMaybe = true;
     await addEvent(this.d.db, conv.id, 'alert_added', {});
     const agents = this.writable(await alertedAgents(this.d.db), `alert for ${conv.id}`);
     if (agents.length) {
@@ -112,8 +119,11 @@ export class OfflineDesk {
    * customer still waiting then has found every available agent busy.
    */
   async agentAvailable(anyAvailable = false): Promise<void> {
-    if (!anyAvailable) return;
-    for (const a of await takeDueAlerts(this.d.db)) {
+    if (!anyAvailable || !this.alertsMaybe) return;
+    this.alertsMaybe = false; // an alert added during the look sets it again
+    let due;
+    try { due = await takeDueAlerts(this.d.db); } catch (e) { this.alertsMaybe = true; throw e; }
+    for (const a of due) {
       const room = (await roomById(this.d.db, a.roomId))!;
       await this.d.mail.enqueue('agent-available', {
         profile: await this.profile(room), audience: 'customer', room: { name: room.settings.name }, customer: { name: a.customerName },

@@ -1,11 +1,12 @@
 // Small helpers for the benchmarks: options, percentiles, CPU of processes
 // (this one, and children read from /proc), pacing, time bounds, the
 // simulated people in this process or a child, the run's frame.
-import { fork } from 'node:child_process';
+import { execFile, fork, type ChildProcess } from 'node:child_process';
 import pg from 'pg';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
 import type { Stack } from '../test/support/stack.js';
+import { stopTestEnv } from '../test/support/env.js';
 import { NS_MUC_USER, TestClient, xml, type Element } from '../test/support/xmpp.js';
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -364,4 +365,23 @@ export function countQueries(): { stop(): void; print(n: number, per: string): v
       for (const [text, k] of [...byText].sort((a, b) => b[1] - a[1])) console.log(`  ${(k / n).toFixed(2).padStart(6)}  ${text}`);
     },
   };
+}
+
+/** The sipp processes of a SIP bench: each run kept, so that the teardown kills what is still running. */
+export class SippRuns {
+  private readonly children: ChildProcess[] = [];
+  run(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
+    return new Promise((resolve) => {
+      this.children.push(execFile('sipp', args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, out: `${stdout}${stderr}` })));
+    });
+  }
+
+  /** Ends a SIP bench: sipp killed, its temp dir removed (unless KEEP_TEST_DIRS), our worker and the servers stopped. */
+  async teardown(o: { dir: string; stack: { stop(): Promise<void> }; voice: { stop(): Promise<void> } }): Promise<void> {
+    for (const c of this.children) if (c.exitCode === null) c.kill('SIGKILL');
+    if (!process.env.KEEP_TEST_DIRS) rmSync(o.dir, { recursive: true, force: true });
+    await o.stack.stop();
+    await o.voice.stop();
+    await stopTestEnv();
+  }
 }

@@ -9,8 +9,7 @@
 // BENCH_SIPP_TRACE=1 keeps sipp's message log of the customers' side (with KEEP_TEST_DIRS=1, in the run's temp dir).
 // BENCH_QUERIES=1 also prints the database statements run while the calls
 // were placed, per call and by statement (this process's pg clients).
-import { execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultRoomSettings } from '../src/core/room-settings.js';
@@ -19,9 +18,8 @@ import { answerScenario } from '../test/support/sip-call-scenarios.js';
 import { registerScenario } from '../test/support/sip-scenarios.js';
 import { sipp, udpBound } from '../test/support/sipp.js';
 import { freeSipPort } from '../test/support/ports.js';
-import { stopTestEnv } from '../test/support/env.js';
 import { startVoice, startVoiceStack } from '../test/support/voice.js';
-import { countQueries, fmt, numOption, sleep, summarize } from './lib.js';
+import { countQueries, fmt, numOption, sleep, SippRuns, summarize } from './lib.js';
 
 const CALLS = Math.floor(numOption('calls', 'BENCH_CALLS', 1000));
 const RATE = numOption('rate', 'BENCH_RATE', 100);
@@ -123,12 +121,12 @@ async function main(): Promise<void> {
     // With -m equal to the calls placed, runs here ended with the last calls never answered (ringing
     // every agent in turn for minutes, then 480): the answering sipp had counted more incoming calls
     // than were placed. It gets room to spare and is killed at the end.
-    const uas = run(['-sf', join(dir, 'uas.xml'), '-i', '127.0.0.1', '-p', String(phonePort), '-m', String(CALLS * 2), '-nostdin', '-timeout', '600s', '-mi', '127.0.0.1', '-mp', String(await freeSipPort())], dir);
+    const uas = sipps.run(['-sf', join(dir, 'uas.xml'), '-i', '127.0.0.1', '-p', String(phonePort), '-m', String(CALLS * 2), '-nostdin', '-timeout', '600s', '-mi', '127.0.0.1', '-mp', String(await freeSipPort())], dir);
     await udpBound(phonePort);
     progress(`${CALLS} conversations started; calling`);
     const queries = countQueries();
     const started = Date.now();
-    const uac = await run([`127.0.0.1:${stack.cfg.sipPort}`, '-sf', join(dir, 'uac.xml'), '-inf', join(dir, 'calls.csv'), '-i', '127.0.0.1', '-p', String(await freeSipPort()),
+    const uac = await sipps.run([`127.0.0.1:${stack.cfg.sipPort}`, '-sf', join(dir, 'uac.xml'), '-inf', join(dir, 'calls.csv'), '-i', '127.0.0.1', '-p', String(await freeSipPort()),
       '-r', String(RATE), '-l', String(LIMIT), '-m', String(CALLS), '-trace_rtt', '-rtt_freq', '1', '-trace_err', ...(process.env.BENCH_SIPP_TRACE ? ['-trace_msg'] : []), '-nostdin', '-timeout', '600s', '-mi', '127.0.0.1', '-mp', String(await freeSipPort())], dir);
     const seconds = (Date.now() - started) / 1000;
     // The last calls' "ended" events may still be on their way.
@@ -146,23 +144,14 @@ async function main(): Promise<void> {
     if (failed > 0 || process.env.BENCH_SIPP_OUT) console.log(uac.out.slice(-3000));
     void uas;
   } finally {
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    if (!process.env.KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
-    await stack.stop();
-    await voice.stop();
-    await stopTestEnv();
+    await sipps.teardown({ dir, stack, voice });
   }
 }
 
-const children: ChildProcess[] = [];
+const sipps = new SippRuns();
 
 /** Where a run is (on stderr: a run that never ends shows where it stopped). */
 const progress = (what: string) => console.error(`sip-acd: ${what}`);
 
-function run(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    children.push(execFile('sipp', args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, out: `${stdout}${stderr}` })));
-  });
-}
 
 main().catch((e: Error) => { console.error(e.stack); process.exit(1); });

@@ -10,16 +10,15 @@
 // the machine's other load falls on both alike. Prints REGISTER/s and
 // failures of each run and the ratio ours / static (issue 5's target: ≥ 0.8).
 //   node dist/bench/sip-register.js [--registers 12000] [--users 4] [--rate 10000] [--limit 200] [--children 2] [--rounds 2]
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, chownSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runAs } from '../src/supervisor/users.js';
 import { sipOptions } from '../sip/options-ping.js';
 import { freeSipPort } from '../test/support/ports.js';
-import { stopTestEnv } from '../test/support/env.js';
 import { startVoice, startVoiceStack } from '../test/support/voice.js';
-import { numOption, sleep } from './lib.js';
+import { numOption, SippRuns, sleep } from './lib.js';
 
 const REGISTERS = Math.floor(numOption('registers', 'BENCH_REGISTERS', 12000));
 /** Users = sipp processes, each registering its user over and over. */
@@ -142,7 +141,7 @@ interface Run { ok: number; failed: number; seconds: number }
 async function register(port: number, dir: string, users: number, label: string): Promise<Run> {
   const started = Date.now();
   const each = Math.ceil(REGISTERS / users);
-  const outs = await Promise.all(Array.from({ length: users }, async (_, i) => (await sippRun([`127.0.0.1:${port}`, '-sf', join(dir, `register-${i}.xml`), '-i', '127.0.0.1', '-p', String(await freeSipPort()),
+  const outs = await Promise.all(Array.from({ length: users }, async (_, i) => (await sipps.run([`127.0.0.1:${port}`, '-sf', join(dir, `register-${i}.xml`), '-i', '127.0.0.1', '-p', String(await freeSipPort()),
     '-r', String(RATE / users), '-l', String(Math.max(1, Math.floor(LIMIT / users))), '-m', String(each), '-trace_err', ...(process.env.BENCH_TRACE ? ['-trace_msg'] : []),
     '-nostdin', '-timeout', '600s', '-timeout_error'], dir)).out));
   const seconds = (Date.now() - started) / 1000;
@@ -207,20 +206,11 @@ async function main(): Promise<void> {
     console.log(`load average after the runs: ${load}`);
   } finally {
     if (baseline && baseline.exitCode === null) { try { process.kill(-baseline.pid!, 'SIGTERM'); } catch { /* gone */ } }
-    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
-    if (!process.env.KEEP_TEST_DIRS) rmSync(dir, { recursive: true, force: true });
-    await stack.stop();
-    await voice.stop();
-    await stopTestEnv();
+    await sipps.teardown({ dir, stack, voice });
   }
 }
 
-const children: ChildProcess[] = [];
+const sipps = new SippRuns();
 
-function sippRun(args: string[], cwd: string): Promise<{ code: number | null; out: string }> {
-  return new Promise((resolve) => {
-    children.push(execFile('sipp', args, { cwd, maxBuffer: 64 * 1024 * 1024 }, (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, out: `${stdout}${stderr}` })));
-  });
-}
 
 main().catch((e: Error) => { console.error(e.stack); process.exit(1); });
